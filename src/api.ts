@@ -1,0 +1,58 @@
+/**
+ * The extension's public API on `window.typingMindCloudSync`, for automation, other extensions and tests.
+ * It is also the load guard the original uses: when the global is already set, neither script starts.
+ */
+export type SyncState = 'idle' | 'syncing' | 'success' | 'error' | 'disabled' | 'unconfigured';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Epoch ms of the last successful sync on this device, or 0. */
+  lastSync: number;
+  /** Keys changed locally and not yet uploaded. */
+  pending: number;
+  /** This tab runs the syncs (leader) or forwards to the tab that does. */
+  leader: boolean;
+  /** Human text for the latest error, when state is 'error'. */
+  error?: string;
+}
+
+export interface SyncReport {
+  uploaded: string[];
+  downloaded: string[];
+  deleted: string[];
+  conflicts: string[];
+  errors: { key: string; message: string }[];
+  /** Requests sent to the cloud during this cycle. */
+  requests: number;
+  durationMs: number;
+}
+
+export interface BackupInfo {
+  folder: string;
+  name: string;
+  kind: 'snapshot' | 'daily';
+  created: number;
+  totalItems: number;
+  format: string;
+}
+
+export type ApiEvent = 'status' | 'synced' | 'error' | 'progress';
+
+export interface ProgressEvent {
+  phase: 'upload' | 'download' | 'backup' | 'restore';
+  done: number;
+  total: number;
+}
+
+export interface CloudSyncApi {
+  readonly version: string;
+  /** Settles after the first sync following page load has finished, or when it is skipped. Never rejects. */
+  readonly ready: Promise<void>;
+  readonly status: SyncStatus;
+  syncNow(): Promise<SyncReport>;
+  runDailyBackup(): Promise<BackupInfo | null>;
+  createSnapshot(name: string): Promise<BackupInfo>;
+  listBackups(): Promise<BackupInfo[]>;
+  /** Returns a function that removes the listener. */
+  on(event: ApiEvent, listener: (payload: unknown) => void): () => void;
+}

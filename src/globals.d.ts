@@ -1,0 +1,1 @@
+declare const __CLOUDSYNC_VERSION__: string;
