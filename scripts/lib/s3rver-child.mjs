@@ -1,0 +1,125 @@
+// s3rver launcher: a local S3-compatible server for tests and the demo, in its own Node process.
+//
+// Why a child process: s3rver 3.7 builds ListObjectsV2 continuation tokens with a DES cipher, which
+// OpenSSL 3 (Node 17+) only offers with `--openssl-legacy-provider`. Turning that on for the whole test
+// runner or demo would weaken every other crypto call there, so only this process gets the flag.
+//
+// Use from another module (Node):
+//   import { startS3rverChild } from './lib/s3rver-child.mjs';
+//   const s3 = await startS3rverChild({ directory: '/tmp/x', port: 0, bucket: 'demo', origin: '*' });
+//   // s3.port, s3.endpoint ("http://127.0.0.1:<port>"); later: await s3.stop();
+//
+// Or run it directly (what startS3rverChild does for you):
+//   node --openssl-legacy-provider scripts/lib/s3rver-child.mjs --dir /tmp/x --port 0 --bucket demo --origin '*'
+//   → prints one JSON line on stdout: {"port":12345,"endpoint":"http://127.0.0.1:12345","bucket":"demo"}
+//   Stops cleanly on SIGTERM, SIGINT, or when its stdin closes (so it never outlives its parent).
+// Credentials are s3rver's fixed pair: accessKeyId "S3RVER", secretAccessKey "S3RVER".
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+
+const selfPath = fileURLToPath(import.meta.url);
+
+/** The bucket CORS configuration: the page's origin (or '*'), every method the extension uses, ETag exposed. */
+export function corsXml(origin) {
+  const escaped = String(origin).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return [
+    '<CORSConfiguration>',
+    '  <CORSRule>',
+    `    <AllowedOrigin>${escaped}</AllowedOrigin>`,
+    ...['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].map((m) => `    <AllowedMethod>${m}</AllowedMethod>`),
+    '    <AllowedHeader>*</AllowedHeader>',
+    '    <ExposeHeader>ETag</ExposeHeader>',
+    '    <MaxAgeSeconds>3000</MaxAgeSeconds>',
+    '  </CORSRule>',
+    '</CORSConfiguration>',
+  ].join('\n');
+}
+
+/**
+ * Starts s3rver in a child process and resolves once it listens.
+ * @param {{directory: string, port?: number, bucket: string, origin?: string, address?: string}} options
+ * @returns {Promise<{port: number, endpoint: string, bucket: string, stop(): Promise<void>}>}
+ */
+export function startS3rverChild({ directory, port = 0, bucket, origin = '*', address = '127.0.0.1' }) {
+  const args = ['--openssl-legacy-provider', selfPath, '--dir', directory, '--port', String(port), '--bucket', bucket, '--origin', origin, '--address', address];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      child.stdout.off('data', onData);
+      try {
+        const info = JSON.parse(out.slice(0, nl));
+        resolve({ ...info, stop });
+      } catch (e) {
+        reject(new Error(`s3rver child printed something unexpected: ${out.slice(0, 200)}`));
+        void stop();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`s3rver child exited (code ${code}) before listening: ${stderr.trim()}`)));
+  });
+}
+
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i += 2) opts[argv[i].replace(/^--/, '')] = argv[i + 1];
+  return opts;
+}
+
+async function runChild() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!opts.dir || !opts.bucket) {
+    process.stderr.write('usage: node --openssl-legacy-provider s3rver-child.mjs --dir DIR --bucket NAME [--port 0] [--origin *] [--address 127.0.0.1]\n');
+    process.exit(2);
+  }
+  mkdirSync(opts.dir, { recursive: true });
+  const require = createRequire(import.meta.url);
+  const S3rver = require('s3rver');
+  const server = new S3rver({
+    address: opts.address ?? '127.0.0.1',
+    port: Number(opts.port ?? 0),
+    directory: opts.dir,
+    silent: true,
+    // Path-style only: the extension sets forcePathStyle whenever an endpoint is given.
+    vhostBuckets: false,
+    configureBuckets: [{ name: opts.bucket, configs: [corsXml(opts.origin ?? '*')] }],
+  });
+  const addr = await server.run();
+  const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+  process.stdout.write(JSON.stringify({ port: addr.port, endpoint: `http://${host}:${addr.port}`, bucket: opts.bucket }) + '\n');
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    // Open keep-alive sockets would hold close() forever; the parent wants us gone.
+    server.httpServer?.closeAllConnections?.();
+    await server.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.stdin.on('end', shutdown);
+  process.stdin.on('close', shutdown);
+  process.stdin.resume();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await runChild();
+}
