@@ -27,7 +27,10 @@ export type ErrorCode =
   // sync
   | 'needs-confirmation'
   | 'sync-conflict'
-  | 'host-unavailable';
+  | 'host-unavailable'
+  // runtime (tabs, scheduler)
+  | 'no-leader'
+  | 'sync-disabled';
 
 export class CloudSyncError extends Error {
   readonly code: ErrorCode;
