@@ -1,0 +1,66 @@
+/**
+ * The built bundle in real Chromium, inside the stand-in TypingMind page: it loads, puts the Sync button right
+ * after the Chat tab, and a second copy of the script does nothing.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot, startBrowserHarness, type BrowserHarness } from '../support/browser';
+
+let h: BrowserHarness;
+
+beforeAll(async () => {
+  h = await startBrowserHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('the bundle in the stand-in page', () => {
+  it('inserts the Sync button directly after the Chat tab, styled like Settings', async () => {
+    const { page, logs } = await h.openDevice();
+    const button = page.locator('[data-element-id="workspace-tab-cloudsync"]');
+    await button.waitFor();
+    const layout = await page.evaluate(() => {
+      const chat = document.querySelector('button[data-element-id="workspace-tab-chat"]')!;
+      const settings = document.querySelector('button[data-element-id="workspace-tab-settings"]')!;
+      const sync = document.querySelector('[data-element-id="workspace-tab-cloudsync"]')!;
+      return {
+        next: chat.nextElementSibling?.getAttribute('data-element-id'),
+        count: document.querySelectorAll('[data-element-id="workspace-tab-cloudsync"]').length,
+        syncClasses: sync.className,
+        settingsClasses: settings.className,
+        label: sync.textContent?.trim(),
+      };
+    });
+    expect(layout.next).toBe('workspace-tab-cloudsync');
+    expect(layout.count).toBe(1);
+    expect(layout.label).toBe('Sync');
+    for (const cls of layout.settingsClasses.split(/\s+/)) expect(layout.syncClasses.split(/\s+/)).toContain(cls);
+    expect(logs.filter((l) => l.startsWith('[pageerror]'))).toEqual([]);
+
+    const nav = await page.locator('nav[data-element-id="nav-container"]').boundingBox();
+    expect(nav).not.toBeNull();
+    const path = await screenshot(page, 'e2e-sidebar-with-sync-button');
+    expect(existsSync(path)).toBe(true);
+    expect(statSync(path).size).toBeGreaterThan(1000);
+  });
+
+  it('does nothing when the script is loaded a second time', async () => {
+    const { page, logs } = await h.openDevice();
+    await page.locator('[data-element-id="workspace-tab-cloudsync"]').waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { firstApi: unknown }).firstApi = (window as unknown as { typingMindCloudSync: unknown }).typingMindCloudSync;
+    });
+    await page.addScriptTag({ url: '/dist/cloudsync.js' });
+    // Give a would-be second copy time to insert its own button.
+    await page.waitForTimeout(300);
+    const after = await page.evaluate(() => ({
+      buttons: document.querySelectorAll('[data-element-id="workspace-tab-cloudsync"]').length,
+      sameApi: (window as unknown as { firstApi: unknown }).firstApi === (window as unknown as { typingMindCloudSync: unknown }).typingMindCloudSync,
+      dialogs: document.querySelectorAll('[role="dialog"]').length,
+    }));
+    expect(after).toEqual({ buttons: 1, sameApi: true, dialogs: 0 });
+    expect(logs.some((l) => /already loaded/i.test(l))).toBe(true);
+  });
+});
