@@ -1,0 +1,71 @@
+/**
+ * forgetDevice: removes everything this extension keeps on this device (its keys, sealed credentials,
+ * settings and sync state) and nothing of TypingMind's: only IndexedDB databases named `tcs-cloudsync…`
+ * and localStorage keys starting with `tcs_`. The cloud is not touched.
+ */
+import { CloudSyncError } from '../errors';
+import { OWN_DB_PREFIX, OWN_KEY_PREFIX, SECRETS_DB } from './storage-keys';
+
+export interface ForgetResult {
+  databases: string[];
+  localStorageKeys: string[];
+}
+
+/** How long a deletion may wait for another tab to close its connection before we give up. */
+const BLOCKED_TIMEOUT_MS = 5_000;
+
+export async function forgetDevice(env: { localStorage: Storage; indexedDB: IDBFactory }): Promise<ForgetResult> {
+  const storage = env.localStorage;
+  // Collect first: removing while indexing by position would skip keys.
+  const localStorageKeys: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key !== null && key.startsWith(OWN_KEY_PREFIX)) localStorageKeys.push(key);
+  }
+  for (const key of localStorageKeys) storage.removeItem(key);
+
+  const databases = await ownDatabases(env.indexedDB);
+  const failed: string[] = [];
+  for (const name of databases) {
+    if (!(await deleteDatabase(env.indexedDB, name))) failed.push(name);
+  }
+  if (failed.length > 0) {
+    throw new CloudSyncError(
+      'host-unavailable',
+      'Cloud Sync removed its settings, but another TypingMind tab is still using its stored keys. ' +
+        'Close the other TypingMind tabs, then choose "Forget this device" again.',
+      { details: { databases: failed } },
+    );
+  }
+  return { databases, localStorageKeys };
+}
+
+async function ownDatabases(factory: IDBFactory): Promise<string[]> {
+  const names = new Set<string>([SECRETS_DB]);
+  // databases() lists the other tcs-cloudsync… databases (base state, logs…) without knowing their names.
+  if (typeof factory.databases === 'function') {
+    for (const info of await factory.databases()) {
+      if (info.name?.startsWith(OWN_DB_PREFIX)) names.add(info.name);
+    }
+  }
+  return [...names];
+}
+
+function deleteDatabase(factory: IDBFactory, name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const request = factory.deleteDatabase(name);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    // Blocked: some connection ignored versionchange. The request stays queued and may still succeed later.
+    request.onblocked = () => {
+      timer = setTimeout(() => resolve(false), BLOCKED_TIMEOUT_MS);
+    };
+  });
+}
