@@ -82,6 +82,26 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * s3rver decodes x-amz-copy-source with decodeURI, which leaves %2B, %23, %3F, %26… encoded, so copies of
+ * keys with `+ # ? &` fail there while they work on AWS (which fully URL-decodes it). Re-encode the header
+ * so decodeURI gives the real key. Runs in the copy handler, after the signature was checked on the
+ * original header.
+ */
+function patchCopySourceDecoding(require) {
+  const objectCtrl = require('s3rver/lib/controllers/object.js');
+  const original = objectCtrl.putObjectCopy;
+  objectCtrl.putObjectCopy = function putObjectCopyFullyDecoded(ctx) {
+    const raw = ctx.headers['x-amz-copy-source'];
+    try {
+      ctx.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(raw));
+    } catch {
+      // Not valid percent-encoding: leave it for s3rver to reject as it would.
+    }
+    return original.call(this, ctx);
+  };
+}
+
 async function runChild() {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts.dir || !opts.bucket) {
@@ -90,6 +110,7 @@ async function runChild() {
   }
   mkdirSync(opts.dir, { recursive: true });
   const require = createRequire(import.meta.url);
+  patchCopySourceDecoding(require);
   const S3rver = require('s3rver');
   const server = new S3rver({
     address: opts.address ?? '127.0.0.1',
