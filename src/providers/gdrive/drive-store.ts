@@ -49,6 +49,8 @@ export interface DriveStoreOptions {
   chunkSize?: number;
   /** Parallel requests in deleteMany. */
   concurrency?: number;
+  /** Entries per page that list() yields (Drive's own pages are followed separately). Default 1000. */
+  listPageSize?: number;
 }
 
 export interface DriveStore extends CloudStore {
@@ -95,6 +97,7 @@ class DriveStoreImpl implements DriveStore {
   private readonly multipartLimit: number;
   private readonly chunkSize: number;
   private readonly concurrency: number;
+  private readonly listPageSize: number;
   private readonly random: () => number;
   /** Folder path ('' = the root folder) → id. */
   private readonly folderIds = new Map<string, string>();
@@ -122,6 +125,7 @@ class DriveStoreImpl implements DriveStore {
     this.multipartLimit = opts.multipartLimit ?? MULTIPART_LIMIT;
     this.chunkSize = opts.chunkSize ?? CHUNK_SIZE;
     this.concurrency = opts.concurrency ?? 4;
+    this.listPageSize = opts.listPageSize ?? 1000;
     this.random = opts.random ?? Math.random;
   }
 
@@ -243,7 +247,7 @@ class DriveStoreImpl implements DriveStore {
       }
       const current = (await head.json()) as { etag: string; version: string };
       if (String(current.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
-      const fields = 'fields=etag%2Cversion%2CmodifiedTime';
+      const fields = 'fields=etag%2Cversion%2CmodifiedDate'; // v2 names: modifiedDate, not modifiedTime
       const res =
         body.length <= this.multipartLimit
           ? await this.http.send({
@@ -390,7 +394,7 @@ class DriveStoreImpl implements DriveStore {
     const basePath = folders.length > 0 ? `${folders.join('/')}/` : '';
     for await (const entry of this.walk(start.id, basePath, namePrefix, signal)) {
       page.push(entry);
-      if (page.length >= 1000) yield page.splice(0, page.length);
+      if (page.length >= this.listPageSize) yield page.splice(0, page.length);
     }
     if (page.length > 0) yield page;
   }
