@@ -8,11 +8,13 @@
  *  - faults on demand (`inject()`): 5xx, 429 with Retry-After, dropped connections, slow responses,
  *    by count and/or by method and key pattern;
  *  - CORS refusal for an origin (`refuseCors(origin)`), to test what a browser does with a blocked bucket.
+ *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails.
  * Path-style only (`/<bucket>/<key>`). The Host header is passed through unchanged so SigV4 signatures,
  * computed by the client against the proxy's address, still verify at s3rver.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifySigV4 } from './sigv4-verify';
 
 export interface Fault {
   /** Which requests: method (default: any but OPTIONS) and a key test (substring or RegExp on the decoded key). */
@@ -22,6 +24,8 @@ export interface Fault {
   count?: number;
   /** Answer with this status and an S3 error body instead of forwarding. */
   status?: number;
+  /** The S3 error code in the body (default by status: 503 SlowDown, 429 TooManyRequests, 500 InternalError…). */
+  code?: string;
   /** Seconds, sent as Retry-After (with status 429 / 503). */
   retryAfter?: number;
   /** Close the connection without answering. */
@@ -80,8 +84,10 @@ const ERROR_CODES: Record<number, [string, string]> = {
   503: ['SlowDown', 'Please reduce your request rate.'],
 };
 
-function errorXml(status: number): string {
-  const [code, message] = ERROR_CODES[status] ?? ['InternalError', `Injected status ${status}.`];
+function errorXml(status: number, codeOverride?: string): string {
+  const [defaultCode, defaultMessage] = ERROR_CODES[status] ?? ['InternalError', `Injected status ${status}.`];
+  const code = codeOverride ?? defaultCode;
+  const message = codeOverride ? `Injected ${codeOverride}.` : defaultMessage;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>proxy</RequestId></Error>`;
 }
 
@@ -95,7 +101,12 @@ function parseTarget(url: string): { bucket: string; key: string; query: URLSear
   return { bucket, key, query: new URLSearchParams(rawQuery), rawQuery };
 }
 
-export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
+export interface S3ProxyOptions {
+  /** Verify header-signed requests made with this key id against this secret (s3rver does not check V4). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {}): Promise<S3Proxy> {
   const up = new URL(upstream);
   let faults: Array<Fault & { left: number }> = [];
   const refused = new Set<string>();
@@ -203,6 +214,13 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
       return send(403, { 'content-type': 'text/plain' }, 'CORS not allowed for this origin');
     }
 
+    if (options.credentials && method !== 'OPTIONS') {
+      const verdict = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, body, options.credentials);
+      if (verdict === 'mismatch') {
+        return send(403, { 'content-type': 'application/xml', ...corsHeaders(origin) }, method === 'HEAD' ? '' : errorXml(403, 'SignatureDoesNotMatch'));
+      }
+    }
+
     const fault = takeFault(method, key);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
@@ -214,7 +232,7 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
       record.fault = 'status';
       const headers: Record<string, string> = { 'content-type': 'application/xml', ...corsHeaders(origin) };
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-      return send(fault.status, headers, errorXml(fault.status));
+      return send(fault.status, headers, method === 'HEAD' ? '' : errorXml(fault.status, fault.code));
     }
 
     const isObjectWrite =

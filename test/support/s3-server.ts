@@ -38,8 +38,8 @@ export async function startS3Server(options: { bucket?: string; origin?: string 
   const bucket = options.bucket ?? 'cloudsync-test';
   const origin = options.origin ?? '*';
   const child = await startS3rverChild({ directory, port: 0, bucket, origin });
-  const proxy = await startS3Proxy(child.endpoint);
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const proxy = await startS3Proxy(child.endpoint, { credentials });
   const admin = new S3Client({ region: 'us-east-1', endpoint: child.endpoint, forcePathStyle: true, credentials });
   return {
     endpoint: proxy.endpoint,

@@ -1,0 +1,201 @@
+/**
+ * Every provider error code the S3 store produces, from a real server (s3rver) or a fault the proxy
+ * injects on the wire, through the real SDK, to the CloudSyncError a person reads.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startS3Server, type S3TestServer } from '../../support/s3-server';
+import { createS3Store, type S3Settings } from '../../../src/providers/s3/s3-store';
+import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
+
+let server: S3TestServer;
+beforeAll(async () => {
+  server = await startS3Server();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+beforeEach(() => server.proxy.reset());
+
+const enc = new TextEncoder();
+
+function store(overrides: Partial<S3Settings> = {}) {
+  return createS3Store({
+    bucket: server.bucket,
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: server.secretAccessKey,
+    maxAttempts: 3,
+    ...overrides,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<CloudSyncError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CloudSyncError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function countOf(method: string): number {
+  return server.proxy.stats().byMethod[method]?.count ?? 0;
+}
+
+describe('S3 store errors', () => {
+  it('a wrong secret key is bad-credentials, and says to check the secret', async () => {
+    const e = await failure(store({ secretAccessKey: 'not-the-secret' }).get('metadata.json'));
+    expect(e.code).toBe('bad-credentials');
+    expect(e.message).toMatch(/secret/i);
+  });
+
+  it('an unknown access key is bad-credentials, and says to check the access key', async () => {
+    const e = await failure(store({ accessKeyId: 'NOBODY' }).put('items/x', enc.encode('x')));
+    expect(e.code).toBe('bad-credentials');
+    expect(e.message).toMatch(/access key/i);
+  });
+
+  it('a missing bucket is bucket-not-found for get, put and list — not an empty bucket', async () => {
+    const s = store({ bucket: 'no-such-bucket-here' });
+    expect((await failure(s.get('metadata.json'))).code).toBe('bucket-not-found');
+    expect((await failure(s.put('metadata.json', enc.encode('{}')))).code).toBe('bucket-not-found');
+    const listing = (async () => {
+      for await (const page of s.list('')) void page;
+    })();
+    const e = await failure(listing);
+    expect(e.code).toBe('bucket-not-found');
+    expect(e.message).toContain('no-such-bucket-here');
+  });
+
+  it('an expired session token is expired-credentials', async () => {
+    server.proxy.inject({ status: 400, code: 'ExpiredToken' });
+    const e = await failure(store().get('metadata.json'));
+    expect(e.code).toBe('expired-credentials');
+    expect(e.message).toMatch(/expired/i);
+  });
+
+  it('access denied names the permission that is missing', async () => {
+    server.proxy.inject({ status: 403, code: 'AccessDenied', method: 'PUT' });
+    const e = await failure(store().put('items/x', enc.encode('x')));
+    expect(e.code).toBe('access-denied');
+    expect(e.message).toContain('s3:PutObject');
+  });
+
+  it('an object the provider finds too large is too-large', async () => {
+    server.proxy.inject({ status: 400, code: 'EntityTooLarge', method: 'PUT' });
+    expect((await failure(store().put('items/big', enc.encode('x')))).code).toBe('too-large');
+  });
+
+  it('retries a 503 SlowDown and succeeds when the provider recovers', async () => {
+    server.proxy.inject({ status: 503, method: 'PUT', key: 'items/retry', count: 2, retryAfter: 0 });
+    const put = await store().put('items/retry', enc.encode('eventually'));
+    expect(put.etag).toMatch(/^".+"$/);
+    expect(countOf('PUT')).toBe(3);
+    const got = await store().get('items/retry');
+    expect(got.kind === 'found' && new TextDecoder().decode(got.body)).toBe('eventually');
+  });
+
+  it('gives up after the bounded attempts on persistent 429 and reports throttled', async () => {
+    server.proxy.inject({ status: 429, method: 'GET', count: Infinity, retryAfter: 0 });
+    const e = await failure(store({ maxAttempts: 3 }).get('metadata.json'));
+    expect(e.code).toBe('throttled');
+    expect(countOf('GET')).toBe(3);
+  });
+
+  it('reports throttled after persistent 503 SlowDown', async () => {
+    server.proxy.inject({ status: 503, method: 'PUT', count: Infinity, retryAfter: 0 });
+    const e = await failure(store({ maxAttempts: 2 }).put('items/t', enc.encode('t')));
+    expect(e.code).toBe('throttled');
+    expect(countOf('PUT')).toBe(2);
+  });
+
+  it('reports provider-error after persistent 500s, with the status in the message', async () => {
+    server.proxy.inject({ status: 500, method: 'GET', count: Infinity });
+    const e = await failure(store({ maxAttempts: 2 }).get('metadata.json'));
+    expect(e.code).toBe('provider-error');
+    expect(e.message).toContain('500');
+    expect(countOf('GET')).toBe(2);
+  });
+
+  it('survives a dropped connection by retrying', async () => {
+    const s = store();
+    await s.put('items/drop', enc.encode('here'));
+    server.proxy.reset();
+    server.proxy.inject({ drop: true, method: 'GET', key: 'items/drop' });
+    const got = await s.get('items/drop');
+    expect(got.kind).toBe('found');
+    expect(countOf('GET')).toBe(2);
+  });
+
+  it('a 412 from the provider is precondition-failed', async () => {
+    server.proxy.inject({ status: 412, method: 'PUT' });
+    const e = await failure(store().put('metadata.json', enc.encode('{}'), { ifMatch: '"abc"' }));
+    expect(e.code).toBe('precondition-failed');
+    expect(isCloudSyncError(e, 'precondition-failed')).toBe(true);
+  });
+
+  it('aborts a slow request when the signal fires, without waiting for the answer', async () => {
+    server.proxy.inject({ delayMs: 3000, method: 'GET', key: 'items/slow' });
+    const ac = new AbortController();
+    const pending = store().get('items/slow', { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    const started = Date.now();
+    const e = await failure(pending);
+    expect(e.code).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('an unreachable endpoint is cors-or-network; from a web page on another origin it offers the CORS text', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const endpoint = `http://127.0.0.1:${port}`;
+
+    const plain = await failure(store({ endpoint, maxAttempts: 1 }).get('metadata.json'));
+    expect(plain.code).toBe('cors-or-network');
+    expect(plain.details.showCors).toBeUndefined();
+
+    const fromPage = await failure(store({ endpoint, maxAttempts: 1, pageOrigin: 'https://www.typingmind.com' }).get('metadata.json'));
+    expect(fromPage.code).toBe('cors-or-network');
+    expect(fromPage.message).toMatch(/CORS/);
+    expect(fromPage.details.showCors).toBe(true);
+  });
+});
+
+describe('S3 store wire behaviour', () => {
+  it('writes metadata.json with the original headers, and other objects as octet-stream', async () => {
+    const s = store();
+    await s.put('metadata.json', enc.encode('{}'));
+    await s.put('items/chat.json', enc.encode('x'));
+    const head = async (key: string) => {
+      const res = await fetch(`${server.directEndpoint}/${server.bucket}/${key}`, { method: 'HEAD' });
+      return { type: res.headers.get('content-type'), cache: res.headers.get('cache-control') };
+    };
+    expect(await head('metadata.json')).toEqual({ type: 'application/json', cache: 'no-cache, no-store, max-age=0, must-revalidate' });
+    expect((await head('items/chat.json')).type).toBe('application/octet-stream');
+  });
+
+  it('uploads a body above the threshold in parts and reads it back whole', async () => {
+    const s = store({ multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024 });
+    const body = new Uint8Array(11 * 1024 * 1024).map((_, i) => i % 251);
+    const put = await s.put('items/att.bin', body);
+    expect(put.etag.length).toBeGreaterThan(2);
+    const parts = server.proxy.stats().requests.filter((r) => r.method === 'PUT' && /partNumber=/.test(r.query));
+    expect(parts).toHaveLength(3);
+    const got = await s.get('items/att.bin');
+    expect(got.kind === 'found' && Buffer.from(got.body).equals(Buffer.from(body))).toBe(true);
+  });
+
+  it('answers an unchanged metadata.json with not-modified, costing no body bytes', async () => {
+    const s = store();
+    const { etag } = await s.put('metadata.json', enc.encode('{"big":"' + 'x'.repeat(10_000) + '"}'));
+    server.proxy.reset();
+    expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
+    expect(server.proxy.stats().byMethod.GET?.bytesOut).toBe(0);
+  });
+});
