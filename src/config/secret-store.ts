@@ -4,6 +4,9 @@
  *   deviceKey            a non-extractable AES-GCM key created in this browser;
  *   credentials          the cloud credentials, sealed with the device key.
  * Each operation opens and closes its own connection, so forgetDevice (and other tabs) are never blocked.
+ *
+ * The factory is passed in (tests give a fresh fake-indexeddb one), but idb recognises requests through the
+ * global IDBRequest/IDBDatabase classes, so those globals must be the factory's own, as they are in a page.
  */
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { CloudSyncError } from '../errors';

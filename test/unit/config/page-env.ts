@@ -2,6 +2,8 @@
  * A page for the config tests: happy-dom's localStorage, location and history (real URL handling), and a
  * fresh fake-indexeddb factory, so every test starts with an empty browser profile.
  */
+// idb recognises requests by the global IDB classes (as in a browser): install fake-indexeddb's as globals.
+import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { Window } from 'happy-dom';
 import type { ConfigEnv } from '../../../src/config';
