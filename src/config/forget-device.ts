@@ -14,7 +14,10 @@ export interface ForgetResult {
 /** How long a deletion may wait for another tab to close its connection before we give up. */
 const BLOCKED_TIMEOUT_MS = 5_000;
 
-export async function forgetDevice(env: { localStorage: Storage; indexedDB: IDBFactory }): Promise<ForgetResult> {
+export async function forgetDevice(
+  env: { localStorage: Storage; indexedDB: IDBFactory },
+  options: { blockedTimeoutMs?: number } = {},
+): Promise<ForgetResult> {
   const storage = env.localStorage;
   // Collect first: removing while indexing by position would skip keys.
   const localStorageKeys: string[] = [];
@@ -27,7 +30,7 @@ export async function forgetDevice(env: { localStorage: Storage; indexedDB: IDBF
   const databases = await ownDatabases(env.indexedDB);
   const failed: string[] = [];
   for (const name of databases) {
-    if (!(await deleteDatabase(env.indexedDB, name))) failed.push(name);
+    if (!(await deleteDatabase(env.indexedDB, name, options.blockedTimeoutMs ?? BLOCKED_TIMEOUT_MS))) failed.push(name);
   }
   if (failed.length > 0) {
     throw new CloudSyncError(
@@ -51,7 +54,7 @@ async function ownDatabases(factory: IDBFactory): Promise<string[]> {
   return [...names];
 }
 
-function deleteDatabase(factory: IDBFactory, name: string): Promise<boolean> {
+function deleteDatabase(factory: IDBFactory, name: string, blockedTimeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const request = factory.deleteDatabase(name);
@@ -65,7 +68,7 @@ function deleteDatabase(factory: IDBFactory, name: string): Promise<boolean> {
     };
     // Blocked: some connection ignored versionchange. The request stays queued and may still succeed later.
     request.onblocked = () => {
-      timer = setTimeout(() => resolve(false), BLOCKED_TIMEOUT_MS);
+      timer = setTimeout(() => resolve(false), blockedTimeoutMs);
     };
   });
 }
