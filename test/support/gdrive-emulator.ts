@@ -156,6 +156,21 @@ export class DriveEmulator {
     }).id;
   }
 
+  /**
+   * Writes `key` the way the original extension lays keys out on Drive: a folder per segment under
+   * the root folder (reused when it exists), the file named by the last segment. Returns the file id.
+   */
+  seedPath(rootName: string, key: string, content: string | Uint8Array, opts: { mimeType?: string; modifiedTime?: number } = {}): string {
+    const ensure = (name: string, parentId: string) =>
+      [...this.files.values()].find((f) => f.name === name && f.mimeType === FOLDER_MIME && f.parents.includes(parentId))?.id ??
+      this.seedFolder(name, parentId);
+    let parent = ensure(rootName, 'root');
+    const segments = key.split('/');
+    const name = segments.pop() as string;
+    for (const seg of segments) parent = ensure(seg, parent);
+    return this.seedFile(name, parent, content, opts);
+  }
+
   childrenOf(parentId: string): EmulatedFile[] {
     return [...this.files.values()].filter((f) => f.parents.includes(parentId));
   }
