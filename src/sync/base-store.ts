@@ -1,0 +1,120 @@
+/**
+ * The base: what every key looked like at this device's last successful sync, in the extension's own
+ * IndexedDB database (never in localStorage, never in TypingMind's store). It makes the three-way plan
+ * possible, and it survives reloads so a restart does not mistake old state for new edits.
+ */
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import type { ItemType } from '../host/types';
+
+export const SYNC_DB_NAME = 'tcs-cloudsync-sync';
+
+export interface BaseRecord {
+  key: string;
+  type: ItemType;
+  kind: 'live' | 'tombstone';
+  /** Keyed hash of the content both sides agreed on (live only). */
+  hash?: string;
+  /** Signature of the metadata.json entry it matched. */
+  sig: string;
+}
+
+export interface ConflictRecord {
+  id?: number;
+  key: string;
+  type: ItemType;
+  /** Epoch ms when the conflict was resolved. */
+  at: number;
+  /** Which side's value was kept. */
+  kept: 'local' | 'remote' | 'merged';
+  /** The value (or message) that lost, so the user can restore it. */
+  discarded: unknown;
+  /** For chats: the id of the message that lost. */
+  messageId?: string;
+}
+
+/** Per-bucket state that is not about one key. */
+export interface SyncState {
+  /** ETag of metadata.json as last read or written by us. */
+  etag: string | null;
+  /** The metadata.json text that ETag belongs to (to answer a 304 without a download). */
+  metadataText: string | null;
+  /** Keyed hash proving the current password already decrypted an object of this bucket. */
+  passwordCheck: string | null;
+  /** Which bucket this base belongs to; a different one means the base is empty. */
+  scope: string | null;
+  lastSync: number;
+}
+
+interface SyncDb extends DBSchema {
+  base: { key: string; value: BaseRecord };
+  conflicts: { key: number; value: ConflictRecord; indexes: { byKey: string } };
+  state: { key: string; value: SyncState };
+}
+
+const EMPTY_STATE: SyncState = { etag: null, metadataText: null, passwordCheck: null, scope: null, lastSync: 0 };
+
+export class BaseStore {
+  private constructor(private readonly db: IDBPDatabase<SyncDb>) {}
+
+  /** Opens (creating on first use) our own database in the given IndexedDB factory. */
+  static async open(factory: IDBFactory, name = SYNC_DB_NAME): Promise<BaseStore> {
+    // idb's openDB only uses the global indexedDB; each simulated device in the tests has its own factory,
+    // so the request is made by hand and then wrapped.
+    const req = factory.open(name, 1);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      d.createObjectStore('base', { keyPath: 'key' });
+      d.createObjectStore('conflicts', { keyPath: 'id', autoIncrement: true }).createIndex('byKey', 'key');
+      d.createObjectStore('state');
+    };
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error(`${name} is held open by an older version of the extension in another tab`));
+    });
+    // Close for another tab's upgrade or "forget this device" instead of blocking it.
+    raw.onversionchange = () => raw.close();
+    return new BaseStore(wrap(raw) as unknown as IDBPDatabase<SyncDb>);
+  }
+
+  async all(): Promise<Map<string, BaseRecord>> {
+    const rows = await this.db.getAll('base');
+    return new Map(rows.map((r) => [r.key, r]));
+  }
+
+  /** Applies one cycle's outcome in one transaction: all of it or none of it. */
+  async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[] }): Promise<void> {
+    const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
+    const base = tx.objectStore('base');
+    for (const r of changes.put) void base.put(r);
+    for (const k of changes.remove) void base.delete(k);
+    const st = tx.objectStore('state');
+    const current = (await st.get('sync')) ?? EMPTY_STATE;
+    void st.put({ ...current, ...changes.state }, 'sync');
+    const c = tx.objectStore('conflicts');
+    for (const r of changes.conflicts) void c.add(r);
+    await tx.done;
+  }
+
+  async state(): Promise<SyncState> {
+    return (await this.db.get('state', 'sync')) ?? { ...EMPTY_STATE };
+  }
+
+  async conflicts(): Promise<ConflictRecord[]> {
+    return this.db.getAll('conflicts');
+  }
+
+  async removeConflict(id: number): Promise<void> {
+    await this.db.delete('conflicts', id);
+  }
+
+  /** Forgets everything (another bucket, another password, or "forget this device"). */
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
+    await Promise.all([tx.objectStore('base').clear(), tx.objectStore('state').clear(), tx.objectStore('conflicts').clear(), tx.done]);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

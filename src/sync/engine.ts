@@ -1,0 +1,564 @@
+/**
+ * The sync engine: runs one cycle of DESIGN.md's sync cycle against one bucket.
+ *
+ *   remote check (metadata.json, If-None-Match) → local states of the candidate keys → plan (pure) →
+ *   password check before any write → downloads and local deletes → uploads → metadata.json by
+ *   compare-and-swap (or write + read back) → base committed.
+ *
+ * It decides nothing itself: the planner (planner.ts) and the chat merge (chat-merge.ts) do. It owns the
+ * order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes the work.
+ */
+import type { SyncReport } from '../api';
+import {
+  emptyMetadata,
+  fingerprintsEquivalent,
+  isChatItem,
+  makeTombstone,
+  METADATA_KEY,
+  objectKeyFor,
+  parseMetadata,
+  pruneExpiredTombstones,
+  serializeMetadata,
+  chatFingerprint,
+  toMillis,
+} from '../cloud';
+import { isTombstone, type LiveEntry, type Metadata, type MetadataEntry } from '../cloud/types';
+import { keyedHash } from '../crypto';
+import { CloudSyncError, isCloudSyncError } from '../errors';
+import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
+import type { CloudStore, GetResult } from '../providers/cloud-store';
+import type { BaseRecord, BaseStore, ConflictRecord, SyncState } from './base-store';
+import { isMergeableChat, mergeChats } from './chat-merge';
+import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
+import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
+import { mapPool } from './pool';
+
+export interface EngineOptions {
+  /** Parallel transfers (uploads and downloads each). */
+  concurrency?: number;
+  /** Fraction of known items a plan may delete without the user's confirmation. */
+  massDeleteThreshold?: number;
+  /** How long an entry whose object does not match its hash is taken as "being written" (ms). */
+  inFluxMs?: number;
+  /** Local reads per batch during a full scan (bounds memory). */
+  scanBatch?: number;
+}
+
+export interface EngineDeps {
+  store: CloudStore;
+  host: HostStore;
+  base: BaseStore;
+  keys: SyncKeys;
+  /** Identifies the bucket (provider + location); a different scope starts from an empty base. */
+  scope: string;
+  now?: () => number;
+  options?: EngineOptions;
+  onProgress?: (p: { phase: 'upload' | 'download'; done: number; total: number }) => void;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+}
+
+export interface CycleRequest {
+  /** Compare every key (start-up reconciliation, backstop scan, first sync). */
+  full: boolean;
+  /** Keys the change feed saw change, with when. */
+  dirty?: ReadonlyMap<string, { area: 'idb' | 'ls'; at: number }>;
+  /** Deletions the user confirmed after a guard held them. */
+  confirmedDeletions?: ReadonlySet<string>;
+}
+
+export interface CycleResult extends SyncReport {
+  /** Deletions held back by the guard, waiting for the user. */
+  held: { key: string; kind: 'delete-local' | 'tombstone' }[];
+  holdReason?: string;
+  /** Keys that could not be synced this cycle (the caller keeps them dirty). */
+  failedKeys: string[];
+  /** True when the cycle cost one request and no local work (nothing changed anywhere). */
+  idle: boolean;
+}
+
+const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 100 };
+const MAX_ATTEMPTS = 4;
+
+/** The signature of a metadata entry: what the base remembers to tell "changed remotely" from "same". */
+export function entrySig(entry: MetadataEntry): string {
+  if (isTombstone(entry)) return `t:${entry.deleted}:${entry.tombstoneVersion ?? 1}`;
+  const e = entry as LiveEntry;
+  if (typeof e.tcsHash === 'string') return `h:${e.type}:${e.tcsHash}`;
+  return `o:${JSON.stringify([e.type, e.synced, e.lastModified, e.size ?? null, e.chatFingerprint ?? null, e.blobType ?? null])}`;
+}
+
+function baseState(r: BaseRecord | undefined): BaseState {
+  if (!r) return { kind: 'absent' };
+  if (r.kind === 'tombstone') return { kind: 'tombstone', sig: r.sig };
+  return { kind: 'live', hash: r.hash ?? '', sig: r.sig };
+}
+
+function remoteState(e: MetadataEntry | undefined): RemoteState {
+  if (!e) return { kind: 'absent' };
+  return isTombstone(e) ? { kind: 'tombstone', sig: entrySig(e) } : { kind: 'live', sig: entrySig(e) };
+}
+
+const utf8 = new TextDecoder();
+const toBytes = (s: string) => new TextEncoder().encode(s);
+
+interface LocalInfo {
+  type: ItemType;
+  hash: string;
+  fingerprint?: string;
+}
+
+/** Work carried across compare-and-swap retries of one cycle, so a retry does not upload again. */
+interface CycleMemo {
+  uploaded: Map<string, { hash: string; entry: LiveEntry }>;
+  report: CycleResult;
+}
+
+export class SyncEngine {
+  private readonly opt: Required<EngineOptions>;
+  private readonly now: () => number;
+  private requests = 0;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.opt = { ...DEFAULTS, ...deps.options };
+    this.now = deps.now ?? Date.now;
+  }
+
+  private get store(): CloudStore {
+    return this.deps.store;
+  }
+
+  /** Every request is counted for the report and the benchmarks. */
+  private count<T>(p: Promise<T>): Promise<T> {
+    this.requests++;
+    return p;
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) {
+    this.deps.log?.(level, message, data);
+  }
+
+  async runCycle(req: CycleRequest): Promise<CycleResult> {
+    const started = this.now();
+    this.requests = 0;
+    const memo: CycleMemo = {
+      uploaded: new Map(),
+      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.attempt(req, memo);
+        break;
+      } catch (e) {
+        if (isCloudSyncError(e, 'precondition-failed') && attempt < MAX_ATTEMPTS) {
+          this.log('info', 'metadata.json changed while this device was writing it; planning again', { attempt });
+          continue;
+        }
+        throw e;
+      }
+    }
+    const r = memo.report;
+    r.requests = this.requests;
+    r.durationMs = this.now() - started;
+    return r;
+  }
+
+  private async attempt(req: CycleRequest, memo: CycleMemo): Promise<void> {
+    const { base, host, keys } = this.deps;
+    const report = memo.report;
+    const now = this.now();
+
+    // 1. Whose base is this? Another bucket (or a forgotten device) starts from nothing.
+    let state = await base.state();
+    if (state.scope !== this.deps.scope) {
+      await base.clear();
+      state = { etag: null, metadataText: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
+    }
+
+    // 2. The remote check: one small request; 304 means nothing changed remotely.
+    const remote = await this.readMetadata(state);
+    const baseMap = await base.all();
+    const full = req.full || baseMap.size === 0;
+    const dirty = req.dirty ?? new Map();
+
+    // 3. Which keys to look at.
+    let localListing: LocalKey[] | undefined;
+    const candidates = new Map<string, ItemType | undefined>();
+    const add = (k: string, t?: ItemType) => {
+      if (host.isExcluded(k)) return; // per-device exclusions never purge the shared index (W11)
+      if (!candidates.has(k) || (t && !candidates.get(k))) candidates.set(k, t);
+    };
+    if (full) {
+      localListing = await host.listKeys();
+      for (const l of localListing) add(l.key, l.type);
+      for (const [k, r] of baseMap) add(k, r.type);
+      for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
+    } else {
+      for (const [k, d] of dirty) add(k, d.area === 'ls' ? 'ls' : baseMap.get(k)?.type ?? (remote.meta.items[k]?.type === 'ls' ? 'idb' : remote.meta.items[k]?.type) ?? 'idb');
+      if (remote.changed) {
+        for (const [k, e] of Object.entries(remote.meta.items)) {
+          const b = baseMap.get(k);
+          if (!b || b.sig !== entrySig(e)) add(k, b?.type ?? e.type);
+        }
+        for (const [k, b] of baseMap) if (!(k in remote.meta.items)) add(k, b.type);
+      }
+    }
+    if (candidates.size === 0) {
+      report.idle = !remote.changed;
+      await this.commit(state, remote, [], [], []);
+      return;
+    }
+
+    // 4. Local states (hash only; values are read again when they are needed, to bound memory).
+    const local = await this.readLocal([...candidates].map(([key, type]) => ({ key, type: type ?? 'idb' })), localListing);
+
+    // 5. Plan.
+    const inputs: KeyInput[] = [];
+    for (const [key] of candidates) {
+      const info = local.get(key);
+      const remoteEntry = remote.meta.items[key];
+      const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
+      inputs.push({ key, base: baseState(baseMap.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry) });
+    }
+    const liveBase = [...baseMap.values()].filter((r) => r.kind === 'live').length;
+    let localCount = localListing?.length ?? -1;
+    const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone');
+    if (localCount < 0) localCount = wouldDelete ? (await host.listKeys()).length : liveBase;
+    const plan = makePlan(inputs, {
+      baseCount: liveBase,
+      localCount,
+      threshold: this.opt.massDeleteThreshold,
+      confirmed: req.confirmedDeletions,
+    });
+    report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
+    report.holdReason = plan.holdReason;
+    if (plan.holdReason) this.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
+
+    const byKind = (k: Action['kind']) => plan.actions.filter((a) => a.kind === k);
+    const hasWrites = plan.actions.some((a) => a.kind !== 'noop' && a.kind !== 'forget' && a.kind !== 'adopt');
+
+    // 6. A wrong password is found before anything is written, here or in the bucket.
+    let passwordCheck = state.passwordCheck;
+    if (hasWrites) passwordCheck = await this.checkPassword(state, remote.meta, plan.actions);
+
+    // 7. Cloud → local: downloads, reconciles, local deletions. Their base records are committed right away:
+    //    they describe what the bucket already holds, whatever happens to our own uploads next.
+    const basePut: BaseRecord[] = [];
+    const baseRemove: string[] = [];
+    const conflicts: ConflictRecord[] = [];
+    const toUpload: Encoded[] = [];
+    const uploadKeys = new Set<string>();
+
+    for (const a of byKind('adopt')) {
+      const e = remote.meta.items[a.key] as LiveEntry;
+      basePut.push({ key: a.key, type: e.type, kind: 'live', hash: local.get(a.key)!.hash, sig: entrySig(e) });
+    }
+    for (const a of byKind('forget')) baseRemove.push(a.key);
+    for (const a of plan.actions) {
+      if (a.kind === 'noop' && a.remote === 'deleted-unknown') {
+        const e = remote.meta.items[a.key];
+        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+      }
+    }
+
+    const pulls = plan.actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile');
+    let pulled = 0;
+    await mapPool(pulls, this.opt.concurrency, async (a) => {
+      try {
+        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report });
+      } catch (e) {
+        this.fail(report, a.key, e);
+      }
+      this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
+    });
+
+    for (const a of byKind('delete-local')) {
+      const e = remote.meta.items[a.key];
+      try {
+        const still = await this.localHash(a.key, e.type);
+        if (still !== local.get(a.key)?.hash) continue; // edited meanwhile: edit beats delete, next cycle
+        await host.delete(a.key, e.type);
+        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+        report.deleted.push(a.key);
+      } catch (err) {
+        this.fail(report, a.key, err);
+      }
+    }
+    if (basePut.length || baseRemove.length || conflicts.length) {
+      await base.commit({ put: basePut.splice(0), remove: baseRemove.splice(0), state: { scope: this.deps.scope, passwordCheck }, conflicts: conflicts.splice(0) });
+    }
+
+    // 8. Local → cloud: item objects first.
+    for (const a of byKind('upload')) uploadKeys.add(a.key);
+    for (const e of toUpload) uploadKeys.delete(e.key);
+    const newEntries: Record<string, MetadataEntry> = {};
+    const uploadedRecords: BaseRecord[] = [];
+    const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
+    let pushed = 0;
+    await mapPool(uploads, this.opt.concurrency, async (u) => {
+      const key = typeof u === 'string' ? u : u.key;
+      try {
+        const encoded = typeof u === 'string' ? await this.readEncoded(key, local.get(key)!.type) : u;
+        if (!encoded) return; // gone meanwhile: the next cycle sees a deletion
+        const previous = remote.meta.items[key];
+        const prevLive = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
+        let entry: LiveEntry;
+        const done = memo.uploaded.get(key);
+        if (done && done.hash === encoded.hash) {
+          entry = done.entry; // uploaded in an earlier attempt of this cycle
+        } else {
+          entry = entryFor(encoded, prevLive, now);
+          const body = await encryptEncoded(encoded, keys.contentKey);
+          await this.count(this.store.put(objectKeyFor(key, encoded.type), body, {}));
+          memo.uploaded.set(key, { hash: encoded.hash, entry });
+        }
+        newEntries[key] = entry;
+        uploadedRecords.push({ key, type: encoded.type, kind: 'live', hash: encoded.hash, sig: entrySig(entry) });
+      } catch (e) {
+        this.fail(report, key, e);
+      }
+      this.deps.onProgress?.({ phase: 'upload', done: ++pushed, total: uploads.length });
+    });
+    for (const a of byKind('tombstone')) {
+      const previous = remote.meta.items[a.key];
+      const t = makeTombstone({ type: previous.type, deleted: now, synced: now, previous, withDeletedAt: true });
+      newEntries[a.key] = t;
+      uploadedRecords.push({ key: a.key, type: previous.type, kind: 'tombstone', sig: entrySig(t) });
+    }
+
+    // 9. The index, by compare-and-swap; then the base.
+    if (Object.keys(newEntries).length === 0) {
+      await this.commit({ ...state, passwordCheck }, remote, [], [], []);
+      this.finishReport(report, []);
+      return;
+    }
+    const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...newEntries } }, now);
+    next.lastSync = now;
+    const text = serializeMetadata(next);
+    const etag = await this.writeMetadata(text, remote.etag, newEntries);
+    await this.commit({ ...state, passwordCheck }, { meta: next, etag, text }, uploadedRecords, [], []);
+    this.finishReport(report, uploadedRecords);
+  }
+
+  private finishReport(report: CycleResult, records: BaseRecord[]) {
+    for (const r of records) {
+      if (r.kind === 'live' && !report.uploaded.includes(r.key)) report.uploaded.push(r.key);
+      if (r.kind === 'tombstone' && !report.deleted.includes(r.key)) report.deleted.push(r.key);
+    }
+    report.failedKeys = [...new Set(report.errors.map((e) => e.key))];
+  }
+
+  private fail(report: CycleResult, key: string, e: unknown) {
+    const message = e instanceof Error ? e.message : String(e);
+    report.errors.push({ key, message });
+    this.log('warn', `Could not sync "${key}": ${message}`);
+    // Provider-wide failures stop the cycle; a bad or missing object is skipped and shown, never deleted.
+    if (isCloudSyncError(e) && ['bad-credentials', 'expired-credentials', 'bucket-not-found', 'access-denied', 'cors-or-network', 'reconnect-required', 'aborted', 'quota-exceeded'].includes(e.code)) {
+      throw e;
+    }
+  }
+
+  /** Reads metadata.json, conditionally when we hold a copy. */
+  private async readMetadata(state: SyncState): Promise<{ meta: Metadata; etag: string | null; text: string | null; changed: boolean }> {
+    const cached = state.etag && state.metadataText !== null ? state.metadataText : null;
+    const res: GetResult = await this.count(this.store.get(METADATA_KEY, cached ? { ifNoneMatch: state.etag! } : {}));
+    if (res.kind === 'not-modified') return { meta: parseMetadata(cached!), etag: res.etag, text: cached, changed: false };
+    if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
+    const text = utf8.decode(res.body);
+    return { meta: parseMetadata(text), etag: res.etag, text, changed: res.etag !== state.etag || cached === null };
+  }
+
+  /** Writes metadata.json so that no other device's entries are lost; throws precondition-failed to re-plan. */
+  private async writeMetadata(text: string, etag: string | null, mine: Record<string, MetadataEntry>): Promise<string> {
+    const body = toBytes(text);
+    const put = { contentType: 'application/json', cacheControl: 'no-cache, no-store, max-age=0, must-revalidate' };
+    if (this.store.capabilities.conditionalPut) {
+      const res = await this.count(this.store.put(METADATA_KEY, body, etag ? { ...put, ifMatch: etag } : { ...put, ifNoneMatch: '*' }));
+      return res.etag;
+    }
+    // No compare-and-swap here: write, read back, and make sure our entries survived a concurrent writer.
+    const res = await this.count(this.store.put(METADATA_KEY, body, put));
+    const back = await this.count(this.store.get(METADATA_KEY));
+    if (back.kind !== 'found') throw new CloudSyncError('precondition-failed', 'metadata.json vanished right after it was written.');
+    const seen = parseMetadata(back.body);
+    for (const [k, e] of Object.entries(mine)) {
+      if (!seen.items[k] || entrySig(seen.items[k]) !== entrySig(e)) {
+        throw new CloudSyncError('precondition-failed', 'Another device wrote metadata.json at the same moment; syncing again.');
+      }
+    }
+    return back.etag || res.etag;
+  }
+
+  private async commit(
+    state: SyncState,
+    remote: { meta: Metadata; etag: string | null; text: string | null },
+    put: BaseRecord[],
+    remove: string[],
+    conflicts: ConflictRecord[],
+  ) {
+    const text = remote.text ?? (remote.etag ? serializeMetadata(remote.meta) : null);
+    await this.deps.base.commit({
+      put,
+      remove,
+      conflicts,
+      state: { scope: this.deps.scope, etag: remote.etag, metadataText: remote.etag ? text : null, passwordCheck: state.passwordCheck, lastSync: this.now() },
+    });
+  }
+
+  /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */
+  private async readLocal(keys: LocalKey[], listing?: LocalKey[]): Promise<Map<string, LocalInfo>> {
+    const out = new Map<string, LocalInfo>();
+    const listed = listing ? new Map(listing.map((l) => [l.key, l.type])) : undefined;
+    const wanted = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
+    for (let i = 0; i < wanted.length; i += this.opt.scanBatch) {
+      const batch = wanted.slice(i, i + this.opt.scanBatch);
+      const items = await this.getMany(batch);
+      await Promise.all(
+        items.map(async (item) => {
+          if (!item) return;
+          const e = await encodeItem(item, this.deps.keys.hashKey);
+          out.set(item.key, { type: item.type, hash: e.hash, fingerprint: isChatItem(item.key, item.type) ? chatFingerprint(item.value) : undefined });
+        }),
+      );
+    }
+    return out;
+  }
+
+  private async getMany(keys: LocalKey[]): Promise<(LocalItem | undefined)[]> {
+    const { host } = this.deps;
+    const idbKeys = keys.map((k) => (k.type === 'ls' ? k : { key: k.key, type: 'idb' as ItemType }));
+    const items = host.getMany ? await host.getMany(idbKeys) : await Promise.all(idbKeys.map((k) => host.get(k.key, k.type)));
+    return items;
+  }
+
+  private async readEncoded(key: string, type: ItemType): Promise<Encoded | undefined> {
+    const [item] = await this.getMany([{ key, type }]);
+    return item ? encodeItem(item, this.deps.keys.hashKey) : undefined;
+  }
+
+  private async localHash(key: string, type: ItemType): Promise<string | undefined> {
+    return (await this.readEncoded(key, type))?.hash;
+  }
+
+  /** Downloads one item and applies it, or reconciles it with a local edit. */
+  private async pull(
+    a: Action,
+    meta: Metadata,
+    localInfo: LocalInfo | undefined,
+    localChangedAt: number,
+    now: number,
+    out: { basePut: BaseRecord[]; conflicts: ConflictRecord[]; toUpload: Encoded[]; report: CycleResult },
+  ) {
+    const { host, keys } = this.deps;
+    const entry = meta.items[a.key] as LiveEntry;
+    const objectKey = objectKeyFor(a.key, entry.type);
+    const res = await this.count(this.store.get(objectKey));
+    if (res.kind !== 'found') {
+      throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
+    }
+    const remote = await decodeObject(a.key, entry, res.body, keys, objectKey);
+
+    // An object that does not match its entry's hash is being rewritten by another device right now.
+    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
+      if (now - (entry.synced || 0) < this.opt.inFluxMs) {
+        throw new CloudSyncError('sync-conflict', `"${a.key}" is being written by another device; it will sync on the next cycle.`);
+      }
+      // Long settled: the object is the truth; republish its entry so every device converges on it.
+      out.toUpload.push(remote);
+    }
+
+    const current = localInfo ? await this.readEncoded(a.key, localInfo.type) : undefined;
+    if ((current?.hash ?? undefined) !== (localInfo?.hash ?? undefined)) {
+      throw new CloudSyncError('sync-conflict', `"${a.key}" changed on this device during the sync; it will be reconciled on the next cycle.`);
+    }
+
+    const record = (e: Encoded): BaseRecord => ({ key: a.key, type: e.type, kind: 'live', hash: e.hash, sig: entrySig(entry) });
+
+    if (a.kind === 'download' || !current || current.hash === remote.hash) {
+      if (!current || current.hash !== remote.hash) {
+        await host.put(toLocalItem(remote));
+        out.report.downloaded.push(a.key);
+      }
+      out.basePut.push(record(remote));
+      return;
+    }
+
+    // Both sides changed (or both new): merge chats, otherwise keep the newer and record the other.
+    if (isChatItem(a.key, current.type) && isMergeableChat(current.value) && isMergeableChat(remote.value)) {
+      const merged = mergeChats(current.value, remote.value);
+      const encoded = await encodeItem({ key: a.key, type: 'idb', value: merged.chat }, keys.hashKey);
+      for (const c of merged.conflicts) {
+        out.conflicts.push({ key: a.key, type: 'idb', at: now, kept: 'merged', discarded: c.discarded, messageId: c.id });
+      }
+      if (merged.conflicts.length) out.report.conflicts.push(a.key);
+      if (encoded.hash !== current.hash) {
+        await host.put(toLocalItem(encoded));
+        out.report.downloaded.push(a.key);
+      }
+      // The base is the remote state we merged against; the merged value goes up as a local change.
+      out.basePut.push(record(remote));
+      if (encoded.hash !== remote.hash) out.toUpload.push(encoded);
+      return;
+    }
+    const remoteTime = toMillis(entry.lastModified) || entry.synced || 0;
+    const localWins = localChangedAt > remoteTime;
+    out.report.conflicts.push(a.key);
+    if (localWins) {
+      out.conflicts.push({ key: a.key, type: remote.type, at: now, kept: 'local', discarded: remote.value });
+      out.basePut.push(record(remote));
+      out.toUpload.push(current);
+    } else {
+      out.conflicts.push({ key: a.key, type: current.type, at: now, kept: 'remote', discarded: current.value });
+      await host.put(toLocalItem(remote));
+      out.report.downloaded.push(a.key);
+      out.basePut.push(record(remote));
+    }
+  }
+
+  /**
+   * Proves the password against the bucket before the first write: decrypting any object of it with the
+   * content key succeeds only with the right password. Remembered per password and bucket, so it costs one
+   * download once. An empty bucket needs no proof.
+   */
+  private async checkPassword(state: SyncState, meta: Metadata, actions: Action[]): Promise<string | null> {
+    const expected = await keyedHash(this.deps.keys.hashKey, `password-check\n${this.deps.scope}`);
+    if (state.passwordCheck === expected) return expected;
+    const live = Object.entries(meta.items).filter(([, e]) => !isTombstone(e)) as [string, LiveEntry][];
+    if (live.length === 0) return expected;
+    const planned = new Set(actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile').map((a) => a.key));
+    // Prefer what we download anyway, then small JSON items (attachments can be large).
+    const candidates = live
+      .sort(([ka, a], [kb, b]) => Number(planned.has(kb)) - Number(planned.has(ka)) || Number(a.type === 'blob') - Number(b.type === 'blob') || (a.size ?? 0) - (b.size ?? 0))
+      .slice(0, 3);
+    let wrong = 0;
+    for (const [key, entry] of candidates) {
+      const objectKey = objectKeyFor(key, entry.type);
+      const res = await this.count(this.store.get(objectKey));
+      if (res.kind !== 'found') continue;
+      try {
+        await decodeObject(key, entry, res.body, this.deps.keys, objectKey);
+        return expected;
+      } catch (e) {
+        if (isCloudSyncError(e, 'wrong-password')) wrong++;
+      }
+    }
+    if (wrong > 0) {
+      throw new CloudSyncError(
+        'wrong-password',
+        'The encryption password does not match the data in this bucket. Nothing was changed. Enter the password you used on your other devices.',
+      );
+    }
+    return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
+  }
+}
+
+/** Cheap proof that local content equals the remote entry, without a download. */
+function sameContent(info: LocalInfo | undefined, e: MetadataEntry | undefined): boolean {
+  if (!info || !e || isTombstone(e)) return false;
+  const live = e as LiveEntry;
+  if (live.type !== info.type) return false;
+  if (typeof live.tcsHash === 'string') return live.tcsHash === info.hash;
+  if (info.fingerprint !== undefined && typeof live.chatFingerprint === 'string' && live.chatFingerprint !== '') {
+    return fingerprintsEquivalent(info.fingerprint, live.chatFingerprint);
+  }
+  return false;
+}

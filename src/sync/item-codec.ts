@@ -1,0 +1,125 @@
+/**
+ * One item between TypingMind's storage and the bucket: its keyed content hash (the identity the planner
+ * compares), its encrypted object, and its metadata entry. The same function hashes a local value and a
+ * downloaded one, so "same content" means the same hash on every device that shares the password.
+ */
+import { chatFingerprint, chatUpdatedAtMillis, fromCloudValue, isChatItem, toCloudValue } from '../cloud';
+import type { LiveEntry } from '../cloud/types';
+import { decryptBytes, decryptJson, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
+import { CloudSyncError } from '../errors';
+import { sniffMimeType } from '../host/mime-sniff';
+import type { ItemType, LocalItem } from '../host/types';
+
+export interface SyncKeys {
+  contentKey: CryptoKey;
+  hashKey: CryptoKey;
+}
+
+/** What the cloud side needs of a local value, computed once. */
+export interface Encoded {
+  key: string;
+  type: ItemType;
+  hash: string;
+  /** idb: JSON text of the cloud value; ls: JSON text of the {key,value} wrapper. */
+  text?: string;
+  dates?: string[];
+  /** blob: the bytes and MIME type. */
+  bytes?: Uint8Array;
+  mime?: string;
+  /** The value as TypingMind holds it (for merges and entry fields). */
+  value: unknown;
+}
+
+const enc = new TextEncoder();
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+async function blobBytes(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** Encodes a local item: the same text the original would upload, plus our hash. */
+export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<Encoded> {
+  const { key, type, value } = item;
+  if (type === 'blob') {
+    const blob = value as Blob;
+    const bytes = await blobBytes(blob);
+    const mime = blob.type ?? '';
+    const hash = await keyedHash(hashKey, concat(enc.encode(`blob\n${mime}\n`), bytes));
+    return { key, type, hash, bytes, mime, value };
+  }
+  if (type === 'ls') {
+    const text = JSON.stringify({ key, value: String(value) });
+    return { key, type, hash: await keyedHash(hashKey, `ls\n${text}`), text, value };
+  }
+  const cv = toCloudValue(value);
+  if (cv.json === undefined) {
+    throw new CloudSyncError('corrupt-object', `The item "${key}" has no JSON form (undefined) and cannot be synced.`, { details: { key } });
+  }
+  const text = JSON.stringify(cv.json);
+  const hash = await keyedHash(hashKey, `idb\n${(cv.dates ?? []).join('\u0001')}\n${text}`);
+  return { key, type, hash, text, dates: cv.dates, value };
+}
+
+/** The encrypted object body for an encoded item. */
+export async function encryptEncoded(e: Encoded, contentKey: CryptoKey): Promise<Uint8Array> {
+  if (e.type === 'blob') return encryptBytes(contentKey, e.bytes!);
+  return encryptJsonText(contentKey, e.text!);
+}
+
+/** The metadata entry for an upload, in the original's field order, with our hash and Date paths. */
+export function entryFor(e: Encoded, previous: LiveEntry | undefined, now: number): LiveEntry {
+  const entry: LiveEntry = { synced: now, type: e.type, lastModified: now };
+  if (isChatItem(e.key, e.type)) {
+    // The original's clock for chats is their own updatedAt (numeric); keep the previous one if absent.
+    const t = chatUpdatedAtMillis(e.value);
+    entry.lastModified = t !== 0 ? t : previous?.lastModified ?? now;
+    entry.chatFingerprint = chatFingerprint(e.value);
+  } else if (e.type === 'blob') {
+    entry.blobType = e.mime ?? '';
+    entry.size = e.bytes!.length;
+  } else {
+    entry.size = e.text!.length;
+  }
+  entry.tcsHash = e.hash;
+  if (e.dates && e.dates.length > 0) entry.tcsDates = e.dates;
+  return entry;
+}
+
+/** Decodes a downloaded object into the local item it stands for (and its hash). */
+export async function decodeObject(key: string, entry: LiveEntry, body: Uint8Array, keys: SyncKeys, objectKey: string): Promise<Encoded> {
+  if (entry.type === 'blob') {
+    const bytes = await decryptBytes(keys.contentKey, body, objectKey);
+    const declared = typeof entry.blobType === 'string' ? entry.blobType : '';
+    const mime = declared && declared !== 'application/octet-stream' ? declared : sniffMimeType(bytes);
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
+    return encodeItem({ key, type: 'blob', value: blob }, keys.hashKey);
+  }
+  const json = await decryptJson(keys.contentKey, body, objectKey);
+  if (entry.type === 'ls') {
+    const w = json as { key?: unknown; value?: unknown } | null;
+    if (!w || typeof w !== 'object' || typeof w.value !== 'string') {
+      throw new CloudSyncError('corrupt-object', `The object ${objectKey} is not a localStorage item (no string "value"); it was skipped.`, {
+        details: { objectKey },
+      });
+    }
+    // The original writes back under the wrapper's own key; both are the same for anything we accept.
+    if (w.key !== undefined && w.key !== key) {
+      throw new CloudSyncError('corrupt-object', `The object ${objectKey} holds the item "${String(w.key)}", not "${key}"; it was skipped.`, {
+        details: { objectKey },
+      });
+    }
+    return encodeItem({ key, type: 'ls', value: w.value }, keys.hashKey);
+  }
+  const value = fromCloudValue(json, entry.tcsDates);
+  return encodeItem({ key, type: 'idb', value }, keys.hashKey);
+}
+
+export function toLocalItem(e: Encoded): LocalItem {
+  return { key: e.key, type: e.type, value: e.value };
+}

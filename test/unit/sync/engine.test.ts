@@ -1,0 +1,304 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
+import { isCloudSyncError } from '../../../src/errors';
+import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
+import { createSimDevice, makeChat, type SimDevice } from '../../support/sim-device';
+
+const devices: SimDevice[] = [];
+async function device(name: string, store: MemoryStore, password?: string) {
+  const d = await createSimDevice({ name, store, password });
+  devices.push(d);
+  return d;
+}
+afterEach(() => {
+  while (devices.length) devices.pop()!.close();
+});
+
+async function metadata(store: MemoryStore) {
+  const r = await store.get('metadata.json');
+  if (r.kind !== 'found') throw new Error('no metadata.json');
+  return parseMetadata(r.body);
+}
+
+/** A store that counts what the engine sends. */
+function counting(store: MemoryStore) {
+  const counts = { get: 0, put: 0 };
+  const wrapped = Object.create(store) as MemoryStore;
+  wrapped.get = (k, o) => (counts.get++, store.get(k, o));
+  wrapped.put = (k, b, o) => (counts.put++, store.put(k, b, o));
+  return { store: wrapped, counts };
+}
+
+describe('SyncEngine between devices', () => {
+  it('first sync uploads everything to an empty bucket, in the original format', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi', 'hello']));
+    await a.put('TM_useTheme', 'dark');
+    await a.put('ATTACHMENT_x.png', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], { type: 'image/png' }));
+    a.setLs('TM_useSidebarWidth', '300');
+    a.setLs('tcs_encryptionkey', 'must never be synced');
+
+    const r = await a.sync({ full: true });
+    expect(r.errors).toEqual([]);
+    expect(r.uploaded.sort()).toEqual(['ATTACHMENT_x.png', 'CHAT_one', 'TM_useSidebarWidth', 'TM_useTheme']);
+
+    const m = await metadata(store);
+    const chat = m.items.CHAT_one as LiveEntry;
+    expect(chat.type).toBe('idb');
+    expect(chat.chatFingerprint).toMatch(/\|2\|one-m1\|/);
+    expect(chat.size).toBeUndefined();
+    expect((m.items.TM_useTheme as LiveEntry).size).toBe(JSON.stringify('dark').length);
+    expect((m.items.TM_useSidebarWidth as LiveEntry).size).toBe(JSON.stringify({ key: 'TM_useSidebarWidth', value: '300' }).length);
+    expect(m.items['ATTACHMENT_x.png']).toMatchObject({ type: 'blob', blobType: 'image/png', size: 7 });
+    expect(m.items.tcs_encryptionkey).toBeUndefined();
+    expect((await store.get('attachments/ATTACHMENT_x.png.bin')).kind).toBe('found');
+    expect((await store.get('items/CHAT_one.json')).kind).toBe('found');
+  });
+
+  it('a fresh device downloads everything, Dates, falsy values and Blobs included', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const chat = makeChat('one', ['hi', 'hello']);
+    await a.put('CHAT_one', chat);
+    await a.put('TM_zero', 0);
+    await a.put('TM_empty', '');
+    await a.put('TM_false', false);
+    await a.put('ATTACHMENT_empty', new Blob([], { type: 'text/plain' }));
+    a.setLs('TM_useTheme', '"dark"');
+    await a.sync({ full: true });
+
+    const b = await device('B', store);
+    const r = await b.sync({ full: true });
+    expect(r.errors).toEqual([]);
+    expect(r.uploaded).toEqual([]);
+    const got = (await b.read('CHAT_one')) as typeof chat;
+    expect(got.updatedAt).toBeInstanceOf(Date);
+    expect(got.messages[1].createdAt).toBeInstanceOf(Date);
+    expect(got).toEqual(chat);
+    expect(await b.read('TM_zero')).toBe(0);
+    expect(await b.read('TM_empty')).toBe('');
+    expect(await b.read('TM_false')).toBe(false);
+    const blob = (await b.read('ATTACHMENT_empty')) as Blob;
+    expect(blob).toBeInstanceOf(Blob);
+    expect(blob.size).toBe(0);
+    expect(blob.type).toBe('text/plain');
+    expect(b.storage.getItem('TM_useTheme')).toBe('"dark"');
+  });
+
+  it('an idle cycle is one conditional request and touches nothing', async () => {
+    const { store, counts } = counting(createMemoryStore());
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+    counts.get = counts.put = 0;
+    const r = await a.sync();
+    expect(r.idle).toBe(true);
+    expect(r.requests).toBe(1);
+    expect(counts).toEqual({ get: 1, put: 0 });
+  });
+
+  it('one edited chat costs at most 3 requests, and the other device gets it', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    for (let i = 0; i < 20; i++) await a.put(`CHAT_n${i}`, makeChat(`n${i}`, ['x']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+
+    await a.put('CHAT_one', makeChat('one', ['hi', 'edited on A'], new Date('2026-11-02T00:00:00Z')));
+    const r = await a.sync();
+    expect(r.uploaded).toEqual(['CHAT_one']);
+    expect(r.requests).toBeLessThanOrEqual(3);
+
+    const rb = await b.sync();
+    expect(rb.downloaded).toEqual(['CHAT_one']);
+    expect(rb.requests).toBeLessThanOrEqual(2);
+    expect(((await b.read('CHAT_one')) as { messages: unknown[] }).messages).toHaveLength(2);
+  });
+
+  it('a delete on B disappears on A, as a tombstone the original reads', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    for (let i = 0; i < 5; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+
+    await b.del('CHAT_c2');
+    const rb = await b.sync();
+    expect(rb.deleted).toEqual(['CHAT_c2']);
+    const t = (await metadata(store)).items.CHAT_c2;
+    expect(isTombstone(t)).toBe(true);
+    expect(t).toMatchObject({ type: 'idb', tombstoneVersion: 1 });
+
+    const ra = await a.sync();
+    expect(ra.deleted).toEqual(['CHAT_c2']);
+    expect(await a.read('CHAT_c2')).toBeUndefined();
+    // the object stays for the original's undo
+    expect((await store.get('items/CHAT_c2.json')).kind).toBe('found');
+  });
+
+  it('a deleted attachment is removed on the other devices too', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    for (let i = 0; i < 3; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.put('ATTACHMENT_pic', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    expect(await b.read('ATTACHMENT_pic')).toBeInstanceOf(Blob);
+    await a.del('ATTACHMENT_pic');
+    await a.sync();
+    await b.sync();
+    expect(await b.read('ATTACHMENT_pic')).toBeUndefined();
+  });
+
+  it('both devices editing different chats at once lose nothing (412 and re-plan)', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_a', makeChat('a', ['1']));
+    await a.put('CHAT_b', makeChat('b', ['1']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+
+    await a.put('CHAT_a', makeChat('a', ['1', 'A edit'], new Date('2026-11-03T00:00:00Z')));
+    await b.put('CHAT_b', makeChat('b', ['1', 'B edit'], new Date('2026-11-03T00:00:00Z')));
+    await Promise.all([a.sync(), b.sync()]);
+    await a.sync();
+    await b.sync();
+    const da = await a.dump();
+    const db = await b.dump();
+    expect(da.idb).toEqual(db.idb);
+    expect((da.idb.CHAT_a as { messages: unknown[] }).messages).toHaveLength(2);
+    expect((da.idb.CHAT_b as { messages: unknown[] }).messages).toHaveLength(2);
+  });
+
+  it('the same chat edited on both devices is merged: no message is lost', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_x', makeChat('x', ['q1', 'a1']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+
+    const fromA = makeChat('x', ['q1', 'a1'], new Date('2026-11-03T00:00:00Z'));
+    fromA.messages.push({ id: 'A-new', role: 'user', content: 'from A', createdAt: new Date('2026-11-03T00:00:00Z') });
+    const fromB = makeChat('x', ['q1', 'a1'], new Date('2026-11-04T00:00:00Z'));
+    fromB.messages.push({ id: 'B-new', role: 'user', content: 'from B', createdAt: new Date('2026-11-04T00:00:00Z') });
+    await a.put('CHAT_x', fromA);
+    await b.put('CHAT_x', fromB);
+    await a.sync();
+    const rb = await b.sync();
+    expect(rb.errors).toEqual([]);
+    await a.sync();
+    const ids = (c: unknown) => (c as { messages: { id: string }[] }).messages.map((m) => m.id);
+    expect(ids(await a.read('CHAT_x'))).toEqual(['x-m0', 'x-m1', 'A-new', 'B-new']);
+    expect(ids(await b.read('CHAT_x'))).toEqual(['x-m0', 'x-m1', 'A-new', 'B-new']);
+  });
+
+  it('edit beats delete: an item edited on one device and deleted on the other comes back', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    for (let i = 0; i < 4; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    await a.del('CHAT_c1');
+    await b.put('CHAT_c1', makeChat('c1', ['x', 'edited'], new Date('2026-11-05T00:00:00Z')));
+    await a.sync();
+    await b.sync();
+    await a.sync();
+    expect(((await a.read('CHAT_c1')) as { messages: unknown[] }).messages).toHaveLength(2);
+    expect(isTombstone((await metadata(store)).items.CHAT_c1)).toBe(false);
+  });
+
+  it('a non-chat item changed on both sides keeps the newer and records the other as a conflict', async () => {
+    let clock = Date.parse('2026-11-10T00:00:00Z');
+    const store = createMemoryStore();
+    const a = await createSimDevice({ name: 'A', store, now: () => clock });
+    const b = await createSimDevice({ name: 'B', store, now: () => clock });
+    devices.push(a, b);
+    await a.put('TM_useModel', 'gpt-4o');
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    clock += 1000;
+    await a.put('TM_useModel', 'model-A');
+    await a.sync();
+    clock += 1000;
+    await b.put('TM_useModel', 'model-B'); // edited later than A's upload
+    const r = await b.sync();
+    expect(r.conflicts).toEqual(['TM_useModel']);
+    await a.sync();
+    expect(await a.read('TM_useModel')).toBe('model-B');
+    const conflicts = await b.base.conflicts();
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]).toMatchObject({ key: 'TM_useModel', kept: 'local', discarded: 'model-A' });
+  });
+
+  it('a wrong password against a non-empty bucket stops before any write', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+    const before = (await store.get('metadata.json')) as { etag: string };
+
+    const { store: counted, counts } = counting(store);
+    const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password' });
+    devices.push(b);
+    await b.put('CHAT_local', makeChat('local', ['mine']));
+    const err = await b.sync({ full: true }).catch((e) => e);
+    expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
+    expect(err.message).toMatch(/password does not match/);
+    expect(counts.put).toBe(0);
+    expect(((await store.get('metadata.json')) as { etag: string }).etag).toBe(before.etag);
+    expect(await b.read('CHAT_local')).toBeDefined();
+  });
+
+  it('an emptied local store does not delete the cloud without confirmation', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    for (let i = 0; i < 6; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.sync({ full: true });
+    for (let i = 0; i < 6; i++) await a.del(`CHAT_c${i}`);
+    const r = await a.sync({ full: true });
+    expect(r.held).toHaveLength(6);
+    expect(r.holdReason).toMatch(/looks empty/);
+    const m = await metadata(store);
+    expect(Object.values(m.items).some(isTombstone)).toBe(false);
+    // confirmed: the deletions go through
+    const r2 = await a.sync({ full: true, confirmedDeletions: new Set(r.held.map((h) => h.key)) });
+    expect(r2.deleted).toHaveLength(6);
+  });
+
+  it('a corrupt object is skipped and shown, never turned into a local deletion', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.put('CHAT_two', makeChat('two', ['hi']));
+    await a.sync({ full: true });
+    await store.put('items/CHAT_two.json', new Uint8Array([1, 2, 3]));
+    const r = await b.sync({ full: true });
+    expect(r.errors.map((e) => e.key)).toEqual(['CHAT_two']);
+    expect(r.errors[0].message).toMatch(/CHAT_two/);
+    expect(await b.read('CHAT_one')).toBeDefined();
+    expect(r.failedKeys).toEqual(['CHAT_two']);
+  });
+
+  it('works where the provider has no compare-and-swap: write, read back', async () => {
+    const store = createMemoryStore({ capabilities: { conditionalPut: false } });
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_a', makeChat('a', ['1']));
+    await a.sync({ full: true });
+    await b.put('CHAT_b', makeChat('b', ['1']));
+    await b.sync({ full: true });
+    await a.sync();
+    expect(Object.keys((await metadata(store)).items).sort()).toEqual(['CHAT_a', 'CHAT_b']);
+    expect(await a.read('CHAT_b')).toBeDefined();
+  });
+});
