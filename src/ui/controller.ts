@@ -1,0 +1,71 @@
+/**
+ * The one interface the UI talks to. The UI knows nothing of config storage, providers or the engine: the app
+ * (src/app.ts) implements this over them. Tests give the UI a small double of it.
+ */
+import type { SyncReport, SyncStatus } from '../api';
+import type { SettingsForm, SettingsProblem } from '../config/settings-model';
+
+export type { SettingsForm, SettingsProblem, SettingsField } from '../config/settings-model';
+
+/** What the modal needs to show when it opens. */
+export interface ModalState {
+  /** The saved settings (never the password: it is not stored). */
+  form: SettingsForm;
+  /** Keys derived from a password exist: the password field may be left empty to keep them. */
+  passwordSaved: boolean;
+  /** The provider is fully configured (so Sync now and Snapshot make sense). */
+  configured: boolean;
+  /** ?nosync is in the URL: syncing is off on this page. */
+  noSync: boolean;
+  /** Shown in the footer. */
+  version: string;
+}
+
+/** One step of the setup check that Save runs ("reach the endpoint", "list the bucket", "write a test object"…). */
+export interface ProbeStep {
+  label: string;
+  state: 'ok' | 'failed' | 'skipped';
+  /** For a person: what was found, or what to fix. */
+  message?: string;
+}
+
+export interface SaveOutcome {
+  ok: boolean;
+  /** Per-field problems; the modal shows each under its field. */
+  problems: SettingsProblem[];
+  /** The setup check, step by step, when it ran. */
+  probe?: ProbeStep[];
+  /** A sentence for the action line (success or a failure that belongs to no field). */
+  message?: string;
+}
+
+export interface SyncNowOutcome {
+  ok: boolean;
+  /** For the action line: what happened, or what went wrong and what to do. */
+  message: string;
+  report?: SyncReport;
+}
+
+export interface SignInOutcome {
+  ok: boolean;
+  message: string;
+}
+
+export interface UiController {
+  load(): Promise<ModalState>;
+  /** Validates, checks the connection, and stores the settings when they are good. Never throws. */
+  save(form: SettingsForm): Promise<SaveOutcome>;
+  /** Runs a sync now (through the leader tab). Never throws. */
+  syncNow(): Promise<SyncNowOutcome>;
+  status(): SyncStatus;
+  /** Returns a function that stops listening. */
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+  /** The Auto-Sync checkbox: takes effect at once. */
+  setAutoSync(enabled: boolean): Promise<void>;
+  /** The Console Logging checkbox: takes effect at once. */
+  setLogging(enabled: boolean): Promise<void>;
+  /** Google sign-in with this client ID (opens Google's pop-up). Never throws. */
+  signInWithGoogle(clientId: string): Promise<SignInOutcome>;
+  /** Removes this extension's keys, credentials and settings from this device (not TypingMind's data, not the cloud). */
+  forgetDevice(): Promise<void>;
+}

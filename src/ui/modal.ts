@@ -1,0 +1,290 @@
+/**
+ * The "Cloud Sync" modal (original-ui.md §2): header with Auto-Sync, the sections, Console Logging, Save,
+ * Sync, Close, and the message lines, with the original's element ids. Unlike the original it is a real
+ * dialog: role="dialog", Escape closes it, Tab stays inside, focus returns to where it was; Save shows each
+ * problem under its field; the Sync button's text follows the real sync, not a timer.
+ */
+import type { SyncStatus } from '../api';
+import type { ModalState, ProbeStep, UiController } from './controller';
+import { h } from './dom';
+import { focusableIn, trapTab } from './focus-trap';
+import { FIELD_IDS, clearProblems, fillForm, readForm, showProblems } from './form-fields';
+import { buildCommonSettings } from './sections/common-settings';
+import { buildDiagnostics } from './sections/diagnostics';
+import { buildProviderSettings } from './sections/provider-settings';
+import { openOnly, wireAccordion, type Section } from './section';
+import { ensureStyles } from './styles';
+
+export const OVERLAY_CLASS = 'tcs-overlay';
+
+export interface ModalHandle {
+  overlay: HTMLElement;
+  dialog: HTMLElement;
+  /** Settles once the saved settings are in the fields. */
+  ready: Promise<void>;
+  close(): void;
+}
+
+type Tone = 'info' | 'ok' | 'error';
+
+const open = new WeakMap<Document, ModalHandle>();
+
+export function isModalOpen(doc: Document): boolean {
+  return open.has(doc);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function openSyncModal(doc: Document, controller: UiController): ModalHandle {
+  const existing = open.get(doc);
+  if (existing) return existing;
+  ensureStyles(doc);
+  const previousFocus = doc.activeElement as HTMLElement | null;
+  const cleanups: (() => void)[] = [];
+
+  // ---- header
+  const autoSync = h(doc, 'input', { type: 'checkbox', id: 'auto-sync-toggle' });
+  const noSyncBanner = h(doc, 'div', { class: 'tcs-banner', role: 'note', hidden: true }, '🚫 NoSync Mode Active - Only snapshot functionality available');
+  const header = h(
+    doc,
+    'div',
+    { class: 'cloud-sync-modal-header' },
+    h(doc, 'div', { class: 'tcs-title-row' }, h(doc, 'h2', { id: 'tcs-modal-title', class: 'tcs-title' }, 'Cloud Sync'), h(doc, 'label', { class: 'tcs-toggle' }, 'Auto-Sync', autoSync)),
+    noSyncBanner,
+  );
+
+  // ---- sections
+  const diagnostics = buildDiagnostics(doc);
+  const provider = buildProviderSettings(doc);
+  const common = buildCommonSettings(doc);
+  const sections: Section[] = [diagnostics.section, provider.section, common.section];
+  wireAccordion(sections);
+
+  // ---- bottom
+  const logging = h(doc, 'input', { type: 'checkbox', id: 'console-logging-toggle' });
+  const saveButton = h(doc, 'button', { type: 'button', id: 'save-settings', class: 'tcs-btn tcs-btn-blue' }, 'Save');
+  const syncButton = h(doc, 'button', { type: 'button', id: 'sync-now', class: 'tcs-btn tcs-btn-green' }, 'Sync');
+  const closeButton = h(doc, 'button', { type: 'button', id: 'close-modal', class: 'tcs-btn tcs-btn-red' }, 'Close');
+  const lastSyncMsg = h(doc, 'span', { id: 'last-sync-msg' });
+  const actionMsg = h(doc, 'div', { id: 'action-msg', role: 'status', 'aria-live': 'polite' });
+  const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
+
+  const content = h(
+    doc,
+    'div',
+    { class: 'cloud-sync-modal-content' },
+    ...sections.map((s) => s.root),
+    h(doc, 'div', { class: 'tcs-logging-row' }, h(doc, 'label', { class: 'tcs-toggle' }, 'Console Logging', logging)),
+    h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, closeButton)),
+    lastSyncMsg,
+    actionMsg,
+    probeList,
+  );
+  const footerVersion = h(doc, 'span', {}, '');
+  const footer = h(doc, 'div', { class: 'cloud-sync-modal-footer modal-footer' }, 'TypingMind Cloud Sync ', footerVersion, ' · after the extension by Thomas @ ITCON, AU');
+
+  const dialog = h(doc, 'div', { class: 'cloud-sync-modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'tcs-modal-title', tabindex: '-1' }, header, content, footer);
+  const overlay = h(doc, 'div', { class: `${OVERLAY_CLASS} modal-overlay` }, dialog);
+
+  // ---- behaviour
+  let state: ModalState | undefined;
+  let closed = false;
+
+  const say = (text: string, tone: Tone) => {
+    actionMsg.textContent = text;
+    actionMsg.className = `tcs-msg-${tone}`;
+  };
+
+  const showProbe = (steps: ProbeStep[] | undefined) => {
+    probeList.replaceChildren(
+      ...(steps ?? []).map((step) =>
+        h(
+          doc,
+          'li',
+          { class: `tcs-probe-${step.state}` },
+          h(doc, 'span', { class: `tcs-probe-${step.state}`, 'aria-hidden': 'true' }, step.state === 'ok' ? '✓' : step.state === 'failed' ? '✗' : '–'),
+          h(doc, 'span', {}, step.label, step.message ? `: ${step.message}` : '', ` (${step.state})`),
+        ),
+      ),
+    );
+    probeList.hidden = !steps || steps.length === 0;
+  };
+
+  const applyState = (s: ModalState) => {
+    state = s;
+    fillForm(dialog, s.form);
+    provider.select.value = s.form.storageType === 'googleDrive' ? 'googleDrive' : 's3';
+    provider.sync();
+    const password = dialog.querySelector<HTMLInputElement>(`#${FIELD_IDS.password}`)!;
+    password.value = '';
+    password.placeholder = s.passwordSaved ? 'Saved. Leave empty to keep it' : 'The same on every device';
+    autoSync.checked = s.form.autoSync !== false && !s.noSync;
+    autoSync.disabled = s.noSync;
+    logging.checked = s.form.logging === true;
+    noSyncBanner.hidden = !s.noSync;
+    syncButton.textContent = s.noSync ? 'Sync Off' : 'Sync';
+    syncButton.disabled = s.noSync || !s.configured;
+    syncButton.title = s.noSync ? 'Remove ?nosync from the address to sync' : s.configured ? '' : 'Save your settings first';
+    lastSyncMsg.textContent = s.noSync ? 'NoSync Mode: Automatic sync operations disabled' : autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
+    footerVersion.textContent = s.version;
+  };
+
+  const onStatus = (status: SyncStatus) => diagnostics.update(status);
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    open.delete(doc);
+    for (const c of cleanups) c();
+    overlay.remove();
+    if (previousFocus && previousFocus.isConnected) previousFocus.focus();
+  };
+
+  overlay.addEventListener('click', (e) => {
+    if (e.target === overlay) close();
+  });
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    } else trapTab(dialog, e);
+  };
+  // On the document, capturing: Escape must work even if focus somehow left the dialog.
+  doc.addEventListener('keydown', onKey, true);
+  cleanups.push(() => doc.removeEventListener('keydown', onKey, true));
+  closeButton.addEventListener('click', close);
+
+  autoSync.addEventListener('change', () => {
+    lastSyncMsg.textContent = autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
+    controller.setAutoSync(autoSync.checked).catch((e) => say(`❌ Could not change Auto-Sync: ${errorText(e)}`, 'error'));
+  });
+  logging.addEventListener('change', () => {
+    controller.setLogging(logging.checked).catch((e) => say(`❌ Could not change Console Logging: ${errorText(e)}`, 'error'));
+  });
+
+  saveButton.addEventListener('click', async () => {
+    saveButton.disabled = true;
+    saveButton.textContent = 'Verifying...';
+    clearProblems(dialog);
+    showProbe(undefined);
+    say('Checking your settings and the connection…', 'info');
+    try {
+      const outcome = await controller.save(readForm(dialog));
+      if (closed) return;
+      showProbe(outcome.probe);
+      if (outcome.ok) {
+        say(outcome.message ?? '✅ Saved.', 'ok');
+        applyState(await controller.load());
+      } else {
+        const first = showProblems(dialog, outcome.problems);
+        const text = outcome.message ?? (outcome.problems.length === 1 ? outcome.problems[0].message : 'Some settings need fixing: see the messages under the fields.');
+        say(`❌ ${text}`, 'error');
+        if (first) {
+          const owner = sections.find((s) => s.body.contains(first));
+          if (owner) openOnly(sections, owner.name);
+          first.focus();
+        }
+      }
+    } catch (e) {
+      say(`❌ Saving failed: ${errorText(e)}`, 'error');
+    } finally {
+      saveButton.disabled = false;
+      saveButton.textContent = 'Save';
+    }
+  });
+
+  syncButton.addEventListener('click', async () => {
+    syncButton.disabled = true;
+    syncButton.textContent = 'Syncing…';
+    say('Syncing…', 'info');
+    let text = 'Sync';
+    try {
+      const outcome = await controller.syncNow();
+      say(outcome.ok ? `✅ ${outcome.message}` : `❌ ${outcome.message}`, outcome.ok ? 'ok' : 'error');
+      text = outcome.ok ? 'Done!' : 'Failed';
+    } catch (e) {
+      say(`❌ Sync failed: ${errorText(e)}`, 'error');
+      text = 'Failed';
+    }
+    if (closed) return;
+    syncButton.textContent = text;
+    const timer = setTimeout(() => {
+      syncButton.textContent = state?.noSync ? 'Sync Off' : 'Sync';
+      syncButton.disabled = !state || state.noSync || !state.configured;
+    }, 2000);
+    cleanups.push(() => clearTimeout(timer));
+  });
+
+  provider.googleButton.addEventListener('click', async () => {
+    const clientId = dialog.querySelector<HTMLInputElement>(`#${FIELD_IDS.googleClientId}`)!.value.trim();
+    provider.googleButton.disabled = true;
+    provider.googleButton.textContent = 'Authenticating...';
+    provider.googleStatus.textContent = 'Please follow the Google sign-in prompt...';
+    try {
+      const outcome = await controller.signInWithGoogle(clientId);
+      provider.googleStatus.textContent = outcome.ok ? `✅ ${outcome.message}` : `❌ ${outcome.message}`;
+      provider.googleStatus.style.color = outcome.ok ? '#22c55e' : '#ef4444';
+      provider.googleButton.textContent = outcome.ok ? 'Re-authenticate' : 'Sign in with Google';
+    } catch (e) {
+      provider.googleStatus.textContent = `❌ Auth failed: ${errorText(e)}`;
+      provider.googleButton.textContent = 'Sign in with Google';
+    } finally {
+      provider.googleButton.disabled = false;
+    }
+  });
+
+  // Two clicks, not a native confirm(): a blocking dialog freezes the page (and headless browsers).
+  let forgetArmed: ReturnType<typeof setTimeout> | undefined;
+  common.forgetButton.addEventListener('click', async () => {
+    if (!forgetArmed) {
+      common.forgetButton.textContent = 'Click again to forget this device';
+      forgetArmed = setTimeout(() => {
+        forgetArmed = undefined;
+        common.forgetButton.textContent = 'Forget this device';
+      }, 5000);
+      return;
+    }
+    clearTimeout(forgetArmed);
+    forgetArmed = undefined;
+    common.forgetButton.disabled = true;
+    try {
+      await controller.forgetDevice();
+      say('✅ This device no longer keeps any Cloud Sync keys or settings.', 'ok');
+      applyState(await controller.load());
+    } catch (e) {
+      say(`❌ Could not forget this device: ${errorText(e)}`, 'error');
+    } finally {
+      common.forgetButton.disabled = false;
+      common.forgetButton.textContent = 'Forget this device';
+    }
+  });
+  cleanups.push(() => forgetArmed && clearTimeout(forgetArmed));
+
+  onStatus(controller.status());
+  cleanups.push(controller.onStatus(onStatus));
+
+  (doc.body ?? doc.documentElement).append(overlay);
+  openOnly(sections, 'sync-diagnostics');
+  dialog.focus();
+
+  const ready = controller
+    .load()
+    .then((s) => {
+      if (closed) return;
+      applyState(s);
+      if (!s.configured) openOnly(sections, 'provider-settings');
+      // First field a person needs: the first one of the open section.
+      const target = focusableIn(dialog).find((el) => sections.some((sec) => !sec.body.hidden && sec.body.contains(el)));
+      (target ?? closeButton).focus();
+    })
+    .catch((e) => {
+      say(`❌ Could not read the saved settings: ${errorText(e)}`, 'error');
+    });
+
+  const handle: ModalHandle = { overlay, dialog, ready, close };
+  open.set(doc, handle);
+  return handle;
+}
