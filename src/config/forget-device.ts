@@ -11,6 +11,9 @@ export interface ForgetResult {
   localStorageKeys: string[];
 }
 
+/** Our other databases by name (the sync base), for browsers that cannot list databases. */
+const KNOWN_OWN_DATABASES = ['tcs-cloudsync-sync'];
+
 /** How long a deletion may wait for another tab to close its connection before we give up. */
 const BLOCKED_TIMEOUT_MS = 5_000;
 
@@ -44,14 +47,13 @@ export async function forgetDevice(
 }
 
 async function ownDatabases(factory: IDBFactory): Promise<string[]> {
-  const names = new Set<string>([SECRETS_DB]);
-  // databases() lists the other tcs-cloudsync… databases (base state, logs…) without knowing their names.
+  // databases() lists every tcs-cloudsync… database, even ones added later that this file does not name.
   if (typeof factory.databases === 'function') {
-    for (const info of await factory.databases()) {
-      if (info.name?.startsWith(OWN_DB_PREFIX)) names.add(info.name);
-    }
+    const all = await factory.databases();
+    return all.map((info) => info.name ?? '').filter((name) => name.startsWith(OWN_DB_PREFIX));
   }
-  return [...names];
+  // Browsers without it (Firefox before 126): the names we know.
+  return [SECRETS_DB, ...KNOWN_OWN_DATABASES];
 }
 
 function deleteDatabase(factory: IDBFactory, name: string, blockedTimeoutMs: number): Promise<boolean> {

@@ -69,6 +69,18 @@ describe('forgetDevice', () => {
     expect(c.s3).toBeUndefined();
   });
 
+  it('in a browser that cannot list databases, removes the ones it knows by name', async () => {
+    const { env } = await configuredDevice();
+    const sync = await openDb(env.indexedDB, 'tcs-cloudsync-sync', 'base');
+    sync.close();
+    const real = env.indexedDB;
+    const noListing = { open: real.open.bind(real), deleteDatabase: real.deleteDatabase.bind(real), cmp: real.cmp.bind(real) } as IDBFactory;
+    const result = await forgetDevice({ localStorage: env.localStorage, indexedDB: noListing });
+    expect(result.databases).toEqual([SECRETS_DB, 'tcs-cloudsync-sync']);
+    const names = (await real.databases()).map((d) => d.name).sort();
+    expect(names).toEqual(['keyval-store', 'tcs-cloudsync-base']);
+  });
+
   it('says what to do when another tab holds a database open', async () => {
     const { env } = await configuredDevice();
     // A connection that ignores versionchange, like a tab that never closes it.
