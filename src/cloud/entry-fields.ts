@@ -254,3 +254,30 @@ export function buildLiveEntry(input: LiveEntryInput): LiveEntry {
   if (input.tcsDates !== undefined && input.tcsDates.length > 0) entry.tcsDates = input.tcsDates;
   return entry;
 }
+
+/**
+ * The entry shape of the original's first upload, Force Export and daily-backup metadata (§3.1,
+ * createInitialSync): chats with a truthy `updatedAt` → `{synced, type, lastModified: raw updatedAt,
+ * chatFingerprint}` (a Date is written as JSON writes it, its ISO string); blobs → `{synced, type, blobType,
+ * size, lastModified: now}`; everything else → `{synced, type, size, lastModified: now}`. `blobType` is the
+ * caller's (sniffed when the Blob's own type is empty, as the original does).
+ */
+export function buildExportEntry(input: {
+  key: string;
+  type: ItemType;
+  value: unknown;
+  now: number;
+  blobType?: string;
+}): LiveEntry {
+  const { key, type, value, now } = input;
+  const updatedAt = isChatItem(key, type) && isObject(value) ? value.updatedAt : undefined;
+  if (updatedAt) {
+    const raw = updatedAt instanceof Date ? (JSON.parse(JSON.stringify(updatedAt)) as string | null) ?? 0 : updatedAt;
+    const lastModified = typeof raw === 'number' || typeof raw === 'string' ? raw : 0;
+    return { synced: now, type, lastModified, chatFingerprint: chatFingerprint(value) };
+  }
+  if (type === 'blob') {
+    return { synced: now, type, blobType: input.blobType ?? '', size: itemSize('blob', value), lastModified: now };
+  }
+  return { synced: now, type, size: itemSize(type, value, key), lastModified: now };
+}

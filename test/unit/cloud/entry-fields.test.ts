@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  buildExportEntry,
   buildLiveEntry,
   chatFingerprint,
   chatUpdatedAtMillis,
@@ -183,6 +184,25 @@ describe('buildLiveEntry', () => {
     const e = buildLiveEntry({ key: 'TM_useExampleSetting', type: 'ls', value: '"dark"', synced: 1735787099003, lastModified: 1735787000000 });
     expect(serializeMetadata({ lastSync: 1, items: { TM_useExampleSetting: e } })).toBe(
       '{"lastSync":1,"items":{"TM_useExampleSetting":{"synced":1735787099003,"type":"ls","lastModified":1735787000000,"size":49}}}',
+    );
+  });
+});
+
+describe('buildExportEntry (first upload, Force Export, daily-backup metadata)', () => {
+  it('chats with updatedAt keep it raw (a Date as its ISO text), others get size and now', () => {
+    const d = new Date('2026-10-19T07:32:21.976Z');
+    expect(JSON.stringify(buildExportEntry({ key: 'CHAT_a', type: 'idb', value: { updatedAt: d, messages: [] }, now: 9 }))).toBe(
+      `{"synced":9,"type":"idb","lastModified":"2026-10-19T07:32:21.976Z","chatFingerprint":"${String(d)}|0||"}`,
+    );
+    expect(JSON.stringify(buildExportEntry({ key: 'CHAT_b', type: 'idb', value: { updatedAt: 5 }, now: 9 }))).toBe(
+      '{"synced":9,"type":"idb","lastModified":5,"chatFingerprint":"5|0||"}',
+    );
+    // A chat without updatedAt is sized like any other item.
+    expect(JSON.stringify(buildExportEntry({ key: 'CHAT_c', type: 'idb', value: { x: 1 }, now: 9 }))).toBe(
+      '{"synced":9,"type":"idb","size":7,"lastModified":9}',
+    );
+    expect(JSON.stringify(buildExportEntry({ key: 'A', type: 'blob', value: new Uint8Array(4), now: 9, blobType: 'image/png' }))).toBe(
+      '{"synced":9,"type":"blob","blobType":"image/png","size":4,"lastModified":9}',
     );
   });
 });
