@@ -73,3 +73,11 @@ export async function saveGoogleToken(env: Pick<ConfigEnv, 'indexedDB'>, token: 
   else delete next.googleToken;
   await secrets.writeCredentials(next);
 }
+
+/**
+ * The Console Logging checkbox, remembered on this device (the original kept it only as `?log` in the
+ * address). `?log` in the address still turns logging on for that page load.
+ */
+export function setLogging(storage: Storage, enabled: boolean): void {
+  storage.setItem(LS.logging, enabled ? 'true' : 'false');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, saveGoogleToken, saveSettings, setAutoSync, type SettingsForm } from '../../../src/config';
+import { loadConfig, saveGoogleToken, saveSettings, setAutoSync, setLogging, type SettingsForm } from '../../../src/config';
 import { deriveHashKey, keyedHash, obfuscateCredential } from '../../../src/crypto';
 import { dumpDatabases, findPlaintext, openPage, reload } from './page-env';
 
@@ -112,6 +112,15 @@ describe('small setters', () => {
     expect((await loadConfig(env)).autoSync).toBe(false);
     setAutoSync(env.localStorage, true);
     expect((await loadConfig(env)).autoSync).toBe(true);
+  });
+
+  it('setLogging is remembered without a complete configuration; ?log still turns it on for one load', async () => {
+    const page = openPage();
+    setLogging(page.env.localStorage, true);
+    expect((await loadConfig(page.env)).logging).toBe(true);
+    setLogging(page.env.localStorage, false);
+    expect((await loadConfig(page.env)).logging).toBe(false);
+    expect((await loadConfig(reload(page, 'https://www.typingmind.com/?log').env)).logging).toBe(true);
   });
 
   it('saveGoogleToken seals the token next to the other credentials, and null forgets it', async () => {
