@@ -26,15 +26,20 @@ async function drain(stream: ReadableStream<Uint8Array>, stopWhen?: (soFar: Uint
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
+  let checked = !stopWhen;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
       length += value.length;
-      if (stopWhen && length >= 8 && stopWhen(concatBytes(chunks))) {
-        await reader.cancel().catch(() => undefined);
-        return null;
+      // Asked once, on the first 8+ bytes: the answer cannot change with more output.
+      if (!checked && length >= 8) {
+        checked = true;
+        if (stopWhen!(concatBytes(chunks))) {
+          await reader.cancel().catch(() => undefined);
+          return null;
+        }
       }
     }
   } finally {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CloudStore } from '../../src/providers/cloud-store';
 
 export const FIXTURES_DIR = '/work/shared/fixtures';
 
@@ -109,4 +110,19 @@ export function taggedBlob(value: unknown): { type: string; size: number; sha256
   if (value === null || typeof value !== 'object') return undefined;
   const b = (value as { $blob?: unknown }).$blob;
   return b && typeof b === 'object' ? (b as { type: string; size: number; sha256: string; file: string }) : undefined;
+}
+
+/**
+ * Writes every object of a fixture into a store (S3 over s3rver, memory, …) with the Content-Type and
+ * Cache-Control the original used, so a test starts from the exact bucket the original left. Returns the
+ * number of objects written.
+ */
+export async function seedStoreFromFixture(store: Pick<CloudStore, 'put'>, fx: FixtureBucket): Promise<number> {
+  for (const e of fx.index) {
+    await store.put(e.key, fx.objects.get(e.key)!, {
+      contentType: e.contentType ?? undefined,
+      cacheControl: e.cacheControl ?? undefined,
+    });
+  }
+  return fx.index.length;
 }
