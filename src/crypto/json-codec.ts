@@ -22,7 +22,18 @@ export async function encryptJsonText(key: CryptoKey, jsonText: string, opts: En
 }
 
 export async function encryptJson(key: CryptoKey, value: unknown, opts: EncryptJsonOptions = {}): Promise<Uint8Array> {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    // BigInt, a cycle, a throwing toJSON: say so instead of leaking a TypeError.
+    throw new CloudSyncError(
+      'corrupt-object',
+      'This value cannot be stored in the cloud: it cannot be written as JSON (it holds a BigInt, a circular ' +
+        'reference, or a value that refuses to be converted). It was left out; the local copy is unchanged.',
+      { cause },
+    );
+  }
   if (text === undefined) {
     // JSON.stringify(undefined / a function) gives no text; the original would then fail to encode.
     throw new CloudSyncError('corrupt-object', 'This value cannot be stored in the cloud: it has no JSON form (undefined or a function).', {

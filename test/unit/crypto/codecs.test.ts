@@ -84,9 +84,14 @@ describe('JSON codec round trips', () => {
     expect(await decryptJson(key, obj, 'items/x.json')).toEqual({ x: 'ü' });
   });
 
-  it('a value with no JSON form is a typed error, not a silent empty object', async () => {
+  it('a value with no JSON form (undefined, BigInt, cycle) is a typed error, not a TypeError', async () => {
     const key = await freshKey();
     expect(isCloudSyncError(await errorOf(encryptJson(key, undefined)), 'corrupt-object')).toBe(true);
+    const cyc: Record<string, unknown> = {};
+    cyc.self = cyc;
+    for (const v of [{ n: 1n }, cyc]) {
+      expect(isCloudSyncError(await errorOf(encryptJson(key, v)), 'corrupt-object')).toBe(true);
+    }
   });
 
   it('a fixed IV must be 12 bytes', async () => {
