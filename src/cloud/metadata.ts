@@ -21,42 +21,37 @@ function finiteOr(v: unknown, fallback: number): number {
 
 const TYPES: ReadonlySet<string> = new Set(['idb', 'ls', 'blob']);
 
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
 /**
  * One entry, normalised just enough that the engine can trust the field types; unknown fields are kept.
  * - `type` missing or unknown → "idb": the original sends anything that is not "blob" through items/…json.
- * - `synced`, `size`, `deleted`, `tombstoneVersion` that are not finite numbers → 0 / absent / 1.
- * - `lastModified` that is neither number nor string → 0.
+ * - `synced`, `deleted`, `tombstoneVersion` that are not finite numbers → 0 / not a tombstone / 1.
+ * - `lastModified` that is neither number nor string → 0; malformed optional fields are dropped.
+ * Changes `entry` in place (callers pass an object they own) and writes only what is wrong, because
+ * metadata with thousands of entries is read on every cycle that changes something.
  */
-function normaliseEntry(raw: Record<string, unknown>): MetadataEntry {
-  const entry: Record<string, unknown> = { ...raw };
-  entry.type = typeof raw.type === 'string' && TYPES.has(raw.type) ? (raw.type as ItemType) : 'idb';
-  entry.synced = finiteOr(raw.synced, 0);
-  if ('deleted' in raw) {
-    const deleted = finiteOr(raw.deleted, 0);
-    if (deleted > 0) {
-      entry.deleted = deleted;
-      const v = finiteOr(raw.tombstoneVersion, 1);
-      entry.tombstoneVersion = v >= 1 ? v : 1;
-      if ('deletedAt' in raw && finiteOr(raw.deletedAt, 0) === 0) delete entry.deletedAt;
-      return entry as MetadataEntry;
-    }
-    // `deleted: 0/false/garbage`: not a tombstone (an undone deletion leaves such entries).
+function normaliseEntryInPlace(entry: Record<string, unknown>): MetadataEntry {
+  if (!(typeof entry.type === 'string' && TYPES.has(entry.type))) entry.type = 'idb';
+  if (!isFiniteNumber(entry.synced)) entry.synced = 0;
+  if ('deleted' in entry && isFiniteNumber(entry.deleted) && entry.deleted > 0) {
+    if (!(isFiniteNumber(entry.tombstoneVersion) && entry.tombstoneVersion >= 1)) entry.tombstoneVersion = 1;
+    if ('deletedAt' in entry && !isFiniteNumber(entry.deletedAt)) delete entry.deletedAt;
+    return entry as MetadataEntry;
   }
-  if (!(typeof raw.lastModified === 'number' && Number.isFinite(raw.lastModified)) && typeof raw.lastModified !== 'string') {
-    entry.lastModified = 0;
-  }
-  if ('size' in raw && !(typeof raw.size === 'number' && Number.isFinite(raw.size))) delete entry.size;
-  if ('chatFingerprint' in raw && typeof raw.chatFingerprint !== 'string') delete entry.chatFingerprint;
-  if ('blobType' in raw && typeof raw.blobType !== 'string') delete entry.blobType;
-  if ('tcsHash' in raw && typeof raw.tcsHash !== 'string') delete entry.tcsHash;
-  if ('tcsDates' in raw && !(Array.isArray(raw.tcsDates) && raw.tcsDates.every((p) => typeof p === 'string'))) {
+  // `deleted: 0/false/garbage` is not a tombstone (an undone deletion leaves such entries); kept as data.
+  if (!isFiniteNumber(entry.lastModified) && typeof entry.lastModified !== 'string') entry.lastModified = 0;
+  if ('size' in entry && !isFiniteNumber(entry.size)) delete entry.size;
+  if ('chatFingerprint' in entry && typeof entry.chatFingerprint !== 'string') delete entry.chatFingerprint;
+  if ('blobType' in entry && typeof entry.blobType !== 'string') delete entry.blobType;
+  if ('tcsHash' in entry && typeof entry.tcsHash !== 'string') delete entry.tcsHash;
+  if ('tcsDates' in entry && !(Array.isArray(entry.tcsDates) && entry.tcsDates.every((p) => typeof p === 'string'))) {
     delete entry.tcsDates;
   }
   return entry as MetadataEntry;
 }
 
-/** Builds metadata from an already parsed JSON value (any shape). */
-export function metadataFromJson(value: unknown): Metadata {
+function buildMetadata(value: unknown, owned: boolean): Metadata {
   if (!isPlainObject(value)) return emptyMetadata();
   const items: Record<string, MetadataEntry> = {};
   const rawItems = value.items;
@@ -64,11 +59,22 @@ export function metadataFromJson(value: unknown): Metadata {
     for (const key of Object.keys(rawItems)) {
       const raw = rawItems[key];
       if (!isPlainObject(raw)) continue;
-      // defineProperty: an item key "__proto__" must be an ordinary key, not the object's prototype.
-      Object.defineProperty(items, key, { value: normaliseEntry(raw), enumerable: true, writable: true, configurable: true });
+      // Spread, not Object.assign: an own "__proto__" field must be copied as data.
+      const entry = normaliseEntryInPlace(owned ? raw : { ...raw });
+      if (key === '__proto__') {
+        // Assignment would set the prototype; keep it an ordinary key.
+        Object.defineProperty(items, key, { value: entry, enumerable: true, writable: true, configurable: true });
+      } else {
+        items[key] = entry;
+      }
     }
   }
   return { lastSync: finiteOr(value.lastSync, 0), items };
+}
+
+/** Builds metadata from an already parsed JSON value (any shape). The input is not changed. */
+export function metadataFromJson(value: unknown): Metadata {
+  return buildMetadata(value, false);
 }
 
 /**
@@ -91,7 +97,7 @@ export function parseMetadata(input: Uint8Array | string): Metadata {
       { cause, details: { objectKey: 'metadata.json', length: text.length } },
     );
   }
-  return metadataFromJson(value);
+  return buildMetadata(value, true);
 }
 
 /** Compact JSON with `{lastSync, items}` in that order, as the original writes it. */

@@ -61,6 +61,13 @@ describe('parseMetadata', () => {
     expect(isTombstone(m.items.u)).toBe(false);
   });
 
+  it('metadataFromJson leaves its input unchanged', () => {
+    const input = { lastSync: 1, items: { a: { synced: 'x', type: 'weird', size: 'big' } } };
+    const copy = JSON.parse(JSON.stringify(input)) as unknown;
+    expect(metadataFromJson(input).items.a).toEqual({ synced: 0, type: 'idb', lastModified: 0 });
+    expect(input).toEqual(copy);
+  });
+
   it('an item key "__proto__" stays an ordinary key', () => {
     const m = parseMetadata('{"lastSync":1,"items":{"__proto__":{"synced":1,"type":"ls","lastModified":0,"size":1}}}');
     expect(Object.keys(m.items)).toEqual(['__proto__']);
