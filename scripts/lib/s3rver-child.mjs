@@ -102,6 +102,28 @@ function patchCopySourceDecoding(require) {
   };
 }
 
+/**
+ * s3rver's DeleteObjects deletes keys in parallel, and each delete removes its now-empty parent folders:
+ * two keys in one folder race (readdir/rmdir of a folder the other just removed) and the request fails
+ * with a 500 that has nothing to do with the client. Deletes are run one at a time, and a folder that
+ * vanished meanwhile is not an error.
+ */
+function patchDeleteRace(require) {
+  const FilesystemStore = require('s3rver/lib/stores/filesystem.js');
+  const original = FilesystemStore.prototype.deleteObject;
+  let chain = Promise.resolve();
+  FilesystemStore.prototype.deleteObject = function deleteObjectSerialised(bucket, key) {
+    const run = chain.then(() =>
+      original.call(this, bucket, key).catch((err) => {
+        if (err && (err.code === 'ENOENT' || err.code === 'ENOTEMPTY')) return;
+        throw err;
+      }),
+    );
+    chain = run.catch(() => undefined);
+    return run;
+  };
+}
+
 async function runChild() {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts.dir || !opts.bucket) {
@@ -111,6 +133,7 @@ async function runChild() {
   mkdirSync(opts.dir, { recursive: true });
   const require = createRequire(import.meta.url);
   patchCopySourceDecoding(require);
+  patchDeleteRace(require);
   const S3rver = require('s3rver');
   const server = new S3rver({
     address: opts.address ?? '127.0.0.1',

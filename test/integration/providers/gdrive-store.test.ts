@@ -395,6 +395,14 @@ describe('uploads', () => {
     expect(emu.findPath(`${ROOT}/big.bin`)).toHaveLength(1);
   });
 
+  it('picks another multipart boundary when the body contains the first one', async () => {
+    const store = makeStore(); // random() is 0.5, so the first boundary is predictable
+    const body = enc.encode(`before\r\n--tcs_${'i'.repeat(24)}\r\nafter`);
+    await store.put('collide.bin', body);
+    const got = await store.get('collide.bin');
+    expect(got.kind === 'found' && dec.decode(got.body)).toBe(dec.decode(body));
+  });
+
   it('the emulator refuses a malformed multipart body and parents on update, as Drive does', async () => {
     const auth = { Authorization: 'Bearer test-token' };
     const bad = await fetch(`${emu.url}/upload/drive/v3/files?uploadType=multipart`, {
