@@ -369,8 +369,9 @@ class DriveStoreImpl implements DriveStore {
         chunkSize: this.chunkSize,
       });
     }
+    // The boundary must not occur in the body; a counter guarantees progress even with a poor random.
     let boundary = randomBoundary(this.random);
-    while (containsBytes(body, new TextEncoder().encode(boundary))) boundary = randomBoundary(this.random);
+    for (let n = 0; containsBytes(body, new TextEncoder().encode(boundary)); n++) boundary = `${randomBoundary(this.random)}${n}`;
     const multipart = buildMultipartRelated(metadata, body, mediaType, boundary);
     return this.http.send({
       method,
