@@ -30,4 +30,40 @@ export interface HostStore {
   delete(key: string, type: ItemType): Promise<void>;
   /** True when the key must never be synced (tcs_, gsi_, eruda, system list, user list). */
   isExcluded(key: string): boolean;
+  /**
+   * Many items in one read (one IndexedDB transaction for all idb/blob keys), aligned with `keys`:
+   * undefined where an item is not there or is excluded. Optional so other implementations may omit it.
+   */
+  getMany?(keys: readonly LocalKey[]): Promise<(LocalItem | undefined)[]>;
+}
+
+/** Which of TypingMind's two storages a change happened in (Blobs live in IndexedDB: 'idb'). */
+export type ChangeArea = 'idb' | 'ls';
+
+/** One key TypingMind changed, seen by the change feed once the write was committed. */
+export interface ChangedKey {
+  key: string;
+  area: ChangeArea;
+  /** Epoch ms when the change was committed (the feed's clock). */
+  at: number;
+}
+
+/**
+ * Lets the sync mark its own writes so the change feed does not report them back as local edits.
+ * Marking is per transaction / per synchronous call, never a time window, so TypingMind's own write to the
+ * same key during a sync is still reported.
+ */
+export interface WriteSuppressor {
+  /** Every write made in this (raw, unwrapped) IndexedDB transaction is the sync's own. */
+  suppressTransaction(tx: IDBTransaction): void;
+  /** Runs `fn` synchronously; localStorage writes made inside it are the sync's own. */
+  suppressSync<T>(fn: () => T): T;
+}
+
+/** Local changes as they happen (DESIGN.md sync cycle step 1). */
+export interface ChangeFeed extends WriteSuppressor {
+  /** Called with the keys of each committed write (excluded keys left out). Returns an unsubscribe function. */
+  onChange(listener: (keys: ChangedKey[]) => void): () => void;
+  /** Puts the original methods back (tests, teardown). Safe to call twice. */
+  uninstall(): void;
 }
