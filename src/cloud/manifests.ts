@@ -200,6 +200,32 @@ export function manifestKind(m: BackupManifest): 'snapshot' | 'daily' | 'unknown
   return backupFolderKind(m.backupFolder);
 }
 
+/**
+ * Which of the four variants of §5.3 a manifest is; restore and listing differ by variant:
+ * - `server-side-snapshot`: copies of items/ + metadata.json, no attachments (V3 → current).
+ * - `server-side-daily`: the same shape, daily, named by LOCAL date (V3, V4.0/4.1).
+ * - `export-style-daily`: fresh upload, Blobs stored as items/<key>.json = encrypted "{}" (sync-will.js era).
+ * - `export-upload-daily`: fresh upload, attachments under attachments/ with the JSON-codec quirk (current).
+ */
+export type ManifestVariant =
+  | 'server-side-snapshot'
+  | 'server-side-daily'
+  | 'export-style-daily'
+  | 'export-upload-daily'
+  | 'unknown';
+
+export function manifestVariant(m: BackupManifest): ManifestVariant {
+  if (m.format === 'server-side') {
+    if (m.type === 'server-side-snapshot') return 'server-side-snapshot';
+    if (m.type === 'server-side-daily-backup') return 'server-side-daily';
+  }
+  if (m.type === 'daily-backup') {
+    if (m.format === 'export-style') return 'export-style-daily';
+    if (m.format === 'export-upload') return 'export-upload-daily';
+  }
+  return 'unknown';
+}
+
 export function isRestorable(m: BackupManifest): boolean {
   return RESTORABLE_FORMATS.includes(m.format);
 }

@@ -5,3 +5,4 @@ export { encryptBytes, decryptBytes, recoverQuirkBytes, bytesFromIndexedJson } f
 export { obfuscateCredential, deobfuscateCredential, CREDENTIAL_PREFIX, CREDENTIAL_PEPPER } from './credential-obfuscation';
 export { IV_LENGTH, TAG_LENGTH, MIN_OBJECT_LENGTH } from './envelope';
 export { canCompress, canDecompress } from './deflate';
+export { utf8Encode, utf8Decode, bytesToBase64, base64ToBytes, bytesToBase64Url, bytesToHex, hexToBytes, concatBytes } from './bytes';

@@ -7,6 +7,7 @@ import {
   DAILY_BACKUP_TTL_MS,
   hasDailyBackupFor,
   isRestorable,
+  manifestVariant,
   manifestKind,
   parseManifest,
   parseManifestIndex,
@@ -56,6 +57,16 @@ describe('parseManifest', () => {
       return manifestKind(m);
     });
     expect(kinds).toEqual(['snapshot', 'daily', 'daily', 'daily']);
+  });
+
+  it('tells the four variants apart', () => {
+    expect([SNAP, V3_DAILY, EXPORT_STYLE, DAILY].map((t) => manifestVariant(parseManifest(t)))).toEqual([
+      'server-side-snapshot',
+      'server-side-daily',
+      'export-style-daily',
+      'export-upload-daily',
+    ]);
+    expect(manifestVariant(parseManifest(SNAP.replace('"server-side"', '"zip"')))).toBe('unknown');
   });
 
   it('keeps unknown fields and round-trips the original bytes', () => {
