@@ -170,9 +170,9 @@ export function checkSettingsForm(form: SettingsForm, current: CurrentState): Ch
   const problems: SettingsProblem[] = [];
   const settings: Partial<StoredSettings> = {};
   const credentials: SealedCredentials = { ...current.credentials };
-  const take = <T>(field: SettingsField, raw: unknown, check: (raw: never) => Checked<T>, apply: (value: T) => void) => {
+  const take = <R, T>(field: SettingsField, raw: R | undefined, check: (raw: R) => Checked<T>, apply: (value: T) => void) => {
     if (raw === undefined) return;
-    const result = check(raw as never);
+    const result = check(raw);
     if (result.ok) apply(result.value);
     else problems.push({ field, message: result.message });
   };
