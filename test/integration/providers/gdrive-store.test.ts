@@ -395,6 +395,16 @@ describe('uploads', () => {
     expect(emu.findPath(`${ROOT}/big.bin`)).toHaveLength(1);
   });
 
+  it('a server error on a resumable chunk is retried and the file arrives whole', async () => {
+    const store = makeStore({ multipartLimit: 1000, chunkSize: 256 * 1024 });
+    const big = new Uint8Array(256 * 1024 * 3 + 17).map((_, i) => (i * 7) % 256);
+    emu.injectFault({ status: 503, method: 'PUT', pathIncludes: 'upload_id' });
+    await store.put('big.bin', big);
+    expect(emu.requests.filter((r) => r.query.upload_id).map((r) => r.status)).toEqual([503, 308, 308, 308, 200]);
+    const got = await store.get('big.bin');
+    expect(got.kind === 'found' && Buffer.from(got.body).equals(Buffer.from(big))).toBe(true);
+  });
+
   it('picks another multipart boundary when the body contains the first one', async () => {
     const store = makeStore(); // random() is 0.5, so the first boundary is predictable
     const body = enc.encode(`before\r\n--tcs_${'i'.repeat(24)}\r\nafter`);
