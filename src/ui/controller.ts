@@ -2,7 +2,7 @@
  * The one interface the UI talks to. The UI knows nothing of config storage, providers or the engine: the app
  * (src/app.ts) implements this over them. Tests give the UI a small double of it.
  */
-import type { SyncReport, SyncStatus } from '../api';
+import type { BackupInfo, SyncReport, SyncStatus } from '../api';
 import type { SettingsForm, SettingsProblem } from '../config/settings-model';
 
 export type { SettingsForm, SettingsProblem, SettingsField } from '../config/settings-model';
@@ -51,6 +51,34 @@ export interface SignInOutcome {
   message: string;
 }
 
+/** The result of one button's work, for the action line. */
+export interface ActionOutcome {
+  ok: boolean;
+  message: string;
+}
+
+/** "Available Backups" and the Snapshot button (original-ui.md §2.6, §2.13). */
+export interface BackupsController {
+  list(): Promise<BackupInfo[]>;
+  createSnapshot(name: string): Promise<ActionOutcome>;
+  /** Makes the cloud (and then this device) equal to the backup; takes a snapshot of the current state first. */
+  restore(folder: string): Promise<ActionOutcome>;
+  delete(folder: string): Promise<ActionOutcome>;
+}
+
+/** An item deleted within the last 30 days (a tombstone). */
+export interface DeletedItem {
+  key: string;
+  /** Epoch ms of the deletion. */
+  deletedAt: number;
+}
+
+/** "Recently Deleted Items" (original-ui.md §2.9). */
+export interface DeletedController {
+  list(): Promise<DeletedItem[]>;
+  restore(keys: string[]): Promise<ActionOutcome>;
+}
+
 export interface UiController {
   load(): Promise<ModalState>;
   /** Validates, checks the connection, and stores the settings when they are good. Never throws. */
@@ -68,4 +96,10 @@ export interface UiController {
   signInWithGoogle(clientId: string): Promise<SignInOutcome>;
   /** Removes this extension's keys, credentials and settings from this device (not TypingMind's data, not the cloud). */
   forgetDevice(): Promise<void>;
+  /** When present, the modal shows "Available Backups" and the Snapshot button. */
+  backups?: BackupsController;
+  /** When present, the modal shows "Recently Deleted Items". */
+  deleted?: DeletedController;
+  /** When present, the modal shows a log viewer (for browsers without developer tools). Newest last. */
+  logLines?(): string[];
 }

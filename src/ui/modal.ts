@@ -9,7 +9,11 @@ import type { ModalState, ProbeStep, UiController } from './controller';
 import { h } from './dom';
 import { focusableIn, trapTab } from './focus-trap';
 import { FIELD_IDS, clearProblems, fillForm, readForm, showProblems } from './form-fields';
+import { confirmTwice } from './confirm-twice';
+import { buildBackups } from './sections/backups';
 import { buildCommonSettings } from './sections/common-settings';
+import { buildDeletedItems } from './sections/deleted-items';
+import { buildLogViewer } from './sections/log-viewer';
 import { buildDiagnostics } from './sections/diagnostics';
 import { buildProviderSettings } from './sections/provider-settings';
 import { openOnly, wireAccordion, type Section } from './section';
@@ -39,7 +43,9 @@ function errorText(e: unknown): string {
 
 export function openSyncModal(doc: Document, controller: UiController): ModalHandle {
   const existing = open.get(doc);
-  if (existing) return existing;
+  if (existing && existing.overlay.isConnected) return existing;
+  // Removed by someone else (e.g. the page replaced <body>): forget it and build a new one.
+  existing?.close();
   ensureStyles(doc);
   const previousFocus = doc.activeElement as HTMLElement | null;
   const cleanups: (() => void)[] = [];
@@ -55,18 +61,35 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     noSyncBanner,
   );
 
-  // ---- sections
+  // ---- sections (backups, deleted items and the log only when the app provides them)
+  const say = (text: string, tone: Tone) => {
+    actionMsg.textContent = text;
+    actionMsg.className = `tcs-msg-${tone}`;
+  };
   const diagnostics = buildDiagnostics(doc);
+  const backups = controller.backups ? buildBackups(doc, controller.backups, say, () => {}) : undefined;
   const provider = buildProviderSettings(doc);
   const common = buildCommonSettings(doc);
-  const sections: Section[] = [diagnostics.section, provider.section, common.section];
+  const deleted = controller.deleted ? buildDeletedItems(doc, controller.deleted, say) : undefined;
+  const log = controller.logLines ? buildLogViewer(doc, () => controller.logLines!()) : undefined;
+  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, log?.section].filter(
+    (x): x is Section => x !== undefined,
+  );
   wireAccordion(sections);
+  // Lists that cost a request load when their section is opened, not on every open of the modal.
+  const loadOnOpen = (section: Section | undefined, load: () => void) =>
+    section?.header.addEventListener('click', () => {
+      if (!section.body.hidden) load();
+    });
+  loadOnOpen(backups?.section, () => void backups!.reload(state?.configured ?? false));
+  loadOnOpen(deleted?.section, () => void deleted!.reload(state?.configured ?? false));
 
   // ---- bottom
   const logging = h(doc, 'input', { type: 'checkbox', id: 'console-logging-toggle' });
   const saveButton = h(doc, 'button', { type: 'button', id: 'save-settings', class: 'tcs-btn tcs-btn-blue' }, 'Save');
   const syncButton = h(doc, 'button', { type: 'button', id: 'sync-now', class: 'tcs-btn tcs-btn-green' }, 'Sync');
   const closeButton = h(doc, 'button', { type: 'button', id: 'close-modal', class: 'tcs-btn tcs-btn-red' }, 'Close');
+  const snapshotButton = backups ? h(doc, 'button', { type: 'button', id: 'create-snapshot', class: 'tcs-btn tcs-btn-blue', disabled: true }, 'Snapshot') : null;
   const lastSyncMsg = h(doc, 'span', { id: 'last-sync-msg' });
   const actionMsg = h(doc, 'div', { id: 'action-msg', role: 'status', 'aria-live': 'polite' });
   const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
@@ -77,7 +100,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     { class: 'cloud-sync-modal-content' },
     ...sections.map((s) => s.root),
     h(doc, 'div', { class: 'tcs-logging-row' }, h(doc, 'label', { class: 'tcs-toggle' }, 'Console Logging', logging)),
-    h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, closeButton)),
+    h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, snapshotButton, closeButton)),
     lastSyncMsg,
     actionMsg,
     probeList,
@@ -91,11 +114,6 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   // ---- behaviour
   let state: ModalState | undefined;
   let closed = false;
-
-  const say = (text: string, tone: Tone) => {
-    actionMsg.textContent = text;
-    actionMsg.className = `tcs-msg-${tone}`;
-  };
 
   const showProbe = (steps: ProbeStep[] | undefined) => {
     probeList.replaceChildren(
@@ -126,6 +144,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     noSyncBanner.hidden = !s.noSync;
     syncButton.textContent = s.noSync ? 'Sync Off' : 'Sync';
     syncButton.disabled = s.noSync || !s.configured;
+    if (snapshotButton) snapshotButton.disabled = !s.configured;
     syncButton.title = s.noSync ? 'Remove ?nosync from the address to sync' : s.configured ? '' : 'Save your settings first';
     lastSyncMsg.textContent = s.noSync ? 'NoSync Mode: Automatic sync operations disabled' : autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
     footerVersion.textContent = s.version;
@@ -156,6 +175,16 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   doc.addEventListener('keydown', onKey, true);
   cleanups.push(() => doc.removeEventListener('keydown', onKey, true));
   closeButton.addEventListener('click', close);
+  overlay.addEventListener('tcs-open-section', (e) => openOnly(sections, (e as CustomEvent<string>).detail));
+  snapshotButton?.addEventListener('click', async () => {
+    snapshotButton.disabled = true;
+    try {
+      await backups!.snapshot();
+    } finally {
+      snapshotButton.disabled = !state?.configured;
+    }
+  });
+  if (backups) cleanups.push(backups.cleanup);
 
   autoSync.addEventListener('change', () => {
     lastSyncMsg.textContent = autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
@@ -236,32 +265,17 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     }
   });
 
-  // Two clicks, not a native confirm(): a blocking dialog freezes the page (and headless browsers).
-  let forgetArmed: ReturnType<typeof setTimeout> | undefined;
-  common.forgetButton.addEventListener('click', async () => {
-    if (!forgetArmed) {
-      common.forgetButton.textContent = 'Click again to forget this device';
-      forgetArmed = setTimeout(() => {
-        forgetArmed = undefined;
-        common.forgetButton.textContent = 'Forget this device';
-      }, 5000);
-      return;
-    }
-    clearTimeout(forgetArmed);
-    forgetArmed = undefined;
-    common.forgetButton.disabled = true;
-    try {
-      await controller.forgetDevice();
-      say('✅ This device no longer keeps any Cloud Sync keys or settings.', 'ok');
-      applyState(await controller.load());
-    } catch (e) {
-      say(`❌ Could not forget this device: ${errorText(e)}`, 'error');
-    } finally {
-      common.forgetButton.disabled = false;
-      common.forgetButton.textContent = 'Forget this device';
-    }
-  });
-  cleanups.push(() => forgetArmed && clearTimeout(forgetArmed));
+  cleanups.push(
+    confirmTwice(common.forgetButton, { idle: 'Forget this device', armed: 'Click again to forget this device', timeoutMs: 5000 }, async () => {
+      try {
+        await controller.forgetDevice();
+        say('✅ This device no longer keeps any Cloud Sync keys or settings.', 'ok');
+        applyState(await controller.load());
+      } catch (e) {
+        say(`❌ Could not forget this device: ${errorText(e)}`, 'error');
+      }
+    }),
+  );
 
   onStatus(controller.status());
   cleanups.push(controller.onStatus(onStatus));

@@ -2,7 +2,7 @@
  * A small UiController double for UI tests: records what the UI sends, answers with what the test sets.
  */
 import type { SyncStatus } from '../../src/api';
-import type { ModalState, SaveOutcome, SettingsForm, SignInOutcome, SyncNowOutcome, UiController } from '../../src/ui/controller';
+import type { BackupsController, DeletedController, ModalState, SaveOutcome, SettingsForm, SignInOutcome, SyncNowOutcome, UiController } from '../../src/ui/controller';
 
 export class FakeController implements UiController {
   state: ModalState = { form: { storageType: 's3', syncInterval: '15' }, passwordSaved: false, configured: false, noSync: false, version: 'test' };
@@ -14,6 +14,9 @@ export class FakeController implements UiController {
   autoSync: boolean[] = [];
   logging: boolean[] = [];
   forgotten = 0;
+  backups?: BackupsController;
+  deleted?: DeletedController;
+  logLines?: () => string[];
   /** When set, syncNow waits for this before answering. */
   syncGate?: Promise<void>;
   private listeners = new Set<(s: SyncStatus) => void>();
