@@ -1,0 +1,107 @@
+/**
+ * Keys changed locally and not yet uploaded, with the quiet period that keeps a chat that is still streaming
+ * (or waiting for a second model's answer) from being captured half-written. Pure: the clock is passed in.
+ *
+ * A key is identified by area and name (`ls` and `idb` may hold the same name). `at` is the last change;
+ * `firstAt` the first change since the key was last taken, so a key that never stops changing can still be
+ * captured after `maxWaitMs` (a half-written capture is then replaced by the next one).
+ */
+import type { ChangeArea, ChangedKey } from './types';
+
+export const DEFAULT_QUIET_MS = 3000;
+
+export interface DirtyEntry extends ChangedKey {
+  /** First change since the key was last taken. */
+  firstAt: number;
+}
+
+export type DirtyRef = Pick<ChangedKey, 'key' | 'area'>;
+
+const id = (key: string, area: ChangeArea) => `${area}\u0000${key}`;
+
+export class DirtySet {
+  readonly #entries = new Map<string, DirtyEntry>();
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Records changes; a later change restarts the key's quiet period. */
+  mark(changes: readonly ChangedKey[]): void {
+    for (const { key, area, at } of changes) {
+      const k = id(key, area);
+      const old = this.#entries.get(k);
+      if (!old) this.#entries.set(k, { key, area, at, firstAt: at });
+      else this.#entries.set(k, { key, area, at: Math.max(old.at, at), firstAt: Math.min(old.firstAt, at) });
+    }
+  }
+
+  has(key: string, area: ChangeArea): boolean {
+    return this.#entries.has(id(key, area));
+  }
+
+  /**
+   * Keys quiet for at least `quietMs` at `now` (oldest change first), plus, when `maxWaitMs` is given, keys
+   * first changed at least that long ago even if they are still changing. Does not remove them: `take` does.
+   */
+  settled(now: number, quietMs: number = DEFAULT_QUIET_MS, maxWaitMs?: number): DirtyEntry[] {
+    const quiet = Math.max(0, quietMs);
+    const out: DirtyEntry[] = [];
+    for (const e of this.#entries.values()) {
+      const isQuiet = now - e.at >= quiet;
+      const waitedTooLong = maxWaitMs !== undefined && now - e.firstAt >= maxWaitMs;
+      if (isQuiet || waitedTooLong) out.push({ ...e });
+    }
+    return out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * When the next key becomes settled (epoch ms), or undefined when nothing is dirty — for a scheduler that
+   * sleeps until then instead of polling.
+   */
+  nextSettleAt(quietMs: number = DEFAULT_QUIET_MS, maxWaitMs?: number): number | undefined {
+    let next: number | undefined;
+    for (const e of this.#entries.values()) {
+      let t = e.at + Math.max(0, quietMs);
+      if (maxWaitMs !== undefined) t = Math.min(t, e.firstAt + maxWaitMs);
+      if (next === undefined || t < next) next = t;
+    }
+    return next;
+  }
+
+  /** Removes the keys (as they are about to be uploaded) and returns their entries; unknown keys are skipped. */
+  take(refs: readonly DirtyRef[]): DirtyEntry[] {
+    const out: DirtyEntry[] = [];
+    for (const { key, area } of refs) {
+      const k = id(key, area);
+      const e = this.#entries.get(k);
+      if (!e) continue;
+      this.#entries.delete(k);
+      out.push(e);
+    }
+    return out;
+  }
+
+  /**
+   * Puts taken keys back after a failed upload. A change recorded since the take wins for `at` (the key stays
+   * dirty from its newest change); `firstAt` keeps the earliest, so the retry is not delayed further.
+   */
+  restore(entries: readonly (ChangedKey | DirtyEntry)[]): void {
+    for (const e of entries) {
+      const firstAt = 'firstAt' in e ? e.firstAt : e.at;
+      const k = id(e.key, e.area);
+      const current = this.#entries.get(k);
+      if (!current) this.#entries.set(k, { key: e.key, area: e.area, at: e.at, firstAt });
+      else this.#entries.set(k, { ...current, at: Math.max(current.at, e.at), firstAt: Math.min(current.firstAt, firstAt) });
+    }
+  }
+
+  /** Every entry, for diagnostics ("N changes waiting"). */
+  entries(): DirtyEntry[] {
+    return [...this.#entries.values()].map((e) => ({ ...e }));
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
