@@ -67,7 +67,8 @@ const CSS = `
 .tcs-actions-right { display: flex; gap: .5rem; }
 .tcs-logging-row { display: flex; justify-content: flex-end; margin-top: .75rem; }
 #last-sync-msg { display: block; margin-top: .5rem; text-align: center; color: #a1a1aa; font-size: 12px; min-height: 1em; }
-#action-msg { margin-top: .25rem; text-align: center; font-size: 14px; min-height: 1.25em; overflow-wrap: anywhere; }
+#action-msg { margin-top: .5rem; text-align: center; font-size: 14px; overflow-wrap: anywhere; }
+#last-sync-msg:empty, #action-msg:empty { display: none; }
 .tcs-msg-info { color: #3b82f6; } .tcs-msg-ok { color: #22c55e; } .tcs-msg-error { color: #ef4444; }
 .tcs-table { width: 100%; border-collapse: collapse; font-size: 12px; color: #d4d4d8; }
 .tcs-table th { background: rgb(82,82,91); color: #e4e4e7; font-weight: 600; padding: .25rem .5rem; text-align: left; }

@@ -70,6 +70,14 @@ describe('modal in Chromium', () => {
     await page.locator('#provider-settings-header').click();
     await screenshot(page, 'e2e-modal-provider-s3');
     expect(await page.locator('#aws-bucket').inputValue()).toBe('typingmind-demo');
+    await page.locator('#available-backups-header').click();
+    await page.locator('#backup-files option').first().waitFor({ state: 'attached' });
+    expect(await page.locator('#backup-files').inputValue()).toBe('backups/s-My-Test-Snap-20261122T015402');
+    await screenshot(page, 'e2e-modal-backups');
+    await page.locator('#tombstones-header').click();
+    await page.locator('input.tombstone-checkbox').first().waitFor();
+    expect(await page.locator('input.tombstone-checkbox').count()).toBe(2);
+    await screenshot(page, 'e2e-modal-deleted-items');
   });
 
   it('closes on Escape and keeps Tab inside with a real keyboard', async () => {

@@ -14,5 +14,24 @@ ctl.state = {
   version: 'preview',
 };
 ctl.current = { state: 'success', lastSync: Date.UTC(2026, 10, 22, 1, 53), pending: 0, leader: true };
+const day = 86_400_000;
+const now = Date.UTC(2026, 10, 22, 2, 0);
+ctl.backups = {
+  list: async () => [
+    { folder: 'backups/s-My-Test-Snap-20261122T015402', name: 'My-Test-Snap', kind: 'snapshot', created: now, totalItems: 9, format: 'server-side' },
+    { folder: 'backups/typingmind-backup-20261122', name: 'typingmind-backup-20261122', kind: 'daily', created: now - day, totalItems: 9, format: 'server-side' },
+  ],
+  createSnapshot: async (name) => ({ ok: true, message: `Snapshot "${name}" created.` }),
+  restore: async () => ({ ok: true, message: 'Backup restored.' }),
+  delete: async () => ({ ok: true, message: 'Backup deleted.' }),
+};
+ctl.deleted = {
+  list: async () => [
+    { key: 'CHAT_d4e5f6', deletedAt: now - 2 * day },
+    { key: 'TM_useUserPrompts', deletedAt: now - 5 * day },
+  ],
+  restore: async (keys) => ({ ok: true, message: `${keys.length} item(s) restored.` }),
+};
+ctl.logLines = () => ['02:00:01 info  Sync started', '02:00:02 info  Uploaded 3 items', '02:00:02 info  Sync finished in 812 ms'];
 const ui = mountUi(document, ctl);
 (window as unknown as { uiPreview: unknown }).uiPreview = { ctl, ui };
