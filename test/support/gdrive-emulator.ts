@@ -46,6 +46,10 @@ export interface Fault {
   method?: string;
   /** Substring of the request path (and query) that must match. */
   pathIncludes?: string;
+  /** Resumable chunk only: keep this many bytes of the chunk before failing (a connection cut mid-chunk). */
+  partialBytes?: number;
+  /** Let this many matching requests through before the fault starts. */
+  skip?: number;
 }
 
 export interface LoggedRequest {
@@ -243,7 +247,7 @@ export class DriveEmulator {
     try {
       const isSession = query.upload_id !== undefined;
       if (!isSession) this.checkAuth(req);
-      this.checkFaults(req.method ?? 'GET', `${url.pathname}${url.search}`);
+      this.checkFaults(req.method ?? 'GET', `${url.pathname}${url.search}`, isSession ? { uploadId: query.upload_id, req, body } : undefined);
       await this.route(req, res, url, query, body, isSession);
     } catch (e) {
       if (e instanceof HttpError) this.sendError(res, req, e.status, e.reason, e.message, e.headers);
@@ -258,12 +262,25 @@ export class DriveEmulator {
     if (!m || !this.tokens.has(m[1])) throw new HttpError(401, 'authError', 'Invalid Credentials', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' });
   }
 
-  private checkFaults(method: string, pathAndQuery: string): void {
+  private checkFaults(method: string, pathAndQuery: string, chunk?: { uploadId: string; req: IncomingMessage; body: Buffer }): void {
     const fault = this.faults.find(
       (f) => f.left > 0 && (!f.method || f.method === method) && (!f.pathIncludes || pathAndQuery.includes(f.pathIncludes)),
     );
     if (!fault) return;
+    if (fault.skip && fault.skip > 0) {
+      fault.skip -= 1;
+      return;
+    }
     fault.left -= 1;
+    const session = chunk && this.sessions.get(chunk.uploadId);
+    if (fault.partialBytes !== undefined && session && chunk) {
+      const m = /^bytes (\d+)-\d+\/\d+$/.exec(header(chunk.req, 'content-range') ?? '');
+      if (m && Number(m[1]) === session.received) {
+        const kept = chunk.body.subarray(0, fault.partialBytes);
+        session.chunks.push(Buffer.from(kept));
+        session.received += kept.length;
+      }
+    }
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
     throw new HttpError(fault.status, fault.reason ?? defaultReason(fault.status), `Injected fault ${fault.status}`, headers);
   }
@@ -509,12 +526,13 @@ export class DriveEmulator {
       const start = Number(m[1]);
       const end = Number(m[2]);
       if (end - start + 1 !== body.length) throw new HttpError(400, 'badContent', 'Content-Range does not match the body length.');
-      if (start > session.received) throw new HttpError(400, 'badContent', `Chunk starts at ${start}, but only ${session.received} bytes were received.`);
+      // Strict: a chunk continues exactly where the received bytes end (a client that lost track
+      // must ask with `bytes */total` first).
+      if (start !== session.received) throw new HttpError(400, 'badContent', `Chunk starts at ${start}, but ${session.received} bytes were received.`);
       const isLast = total !== undefined && end + 1 === total;
       if (!isLast && body.length % CHUNK_UNIT !== 0) throw new HttpError(400, 'badContent', 'Chunks other than the last must be a multiple of 256 KiB.');
-      const fresh = body.subarray(session.received - start);
-      session.chunks.push(Buffer.from(fresh));
-      session.received += fresh.length;
+      session.chunks.push(Buffer.from(body));
+      session.received += body.length;
     }
     if (total === undefined || session.received < total) {
       if (session.received > 0) res.setHeader('Range', `bytes=0-${session.received - 1}`);

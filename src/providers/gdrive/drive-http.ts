@@ -36,6 +36,12 @@ export interface DriveRequest {
   accept?: number[];
   /** What we were doing, for the error message ("reading metadata.json"). */
   context: string;
+  /**
+   * false: no retry of network failures or retryable statuses here; the caller recovers itself
+   * (a resumable upload must ask Drive what it holds before resending). Retryable statuses are
+   * then returned, network failures thrown as cors-or-network.
+   */
+  retry?: boolean;
 }
 
 export class DriveHttp {
@@ -69,7 +75,7 @@ export class DriveHttp {
       } catch (e) {
         if (isAbort(e) || req.signal?.aborted) throw aborted(req.context, e);
         // A blocked or dropped connection: try again a few times, then say what it probably is.
-        if (attempt + 1 < this.opts.maxAttempts) {
+        if (req.retry !== false && attempt + 1 < this.opts.maxAttempts) {
           await this.opts.sleep(backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random), req.signal);
           continue;
         }
@@ -80,6 +86,7 @@ export class DriveHttp {
         );
       }
       if (res.ok || req.accept?.includes(res.status)) return res;
+      if (req.retry === false && res.status !== 401 && (res.status === 429 || res.status >= 500)) return res;
 
       const text = await res.text().catch(() => '');
       const info = parseDriveError(res.status, text);
@@ -107,6 +114,21 @@ export class DriveHttp {
       }
       throw toCloudSyncError(info, req.context);
     }
+  }
+
+  /** The wait before retry number `attempt` (0-based), when the server gave no Retry-After. */
+  backoff(attempt: number): number {
+    return backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random);
+  }
+
+  get maxAttempts(): number {
+    return this.opts.maxAttempts;
+  }
+
+  /** Waits `ms` (or what Retry-After says, when given), cut short by the signal. */
+  wait(ms: number, retryAfter: string | null, signal?: AbortSignal): Promise<void> {
+    const hinted = parseRetryAfter(retryAfter, this.opts.now());
+    return this.opts.sleep(hinted !== undefined ? Math.min(hinted, this.opts.maxDelayMs) : ms, signal);
   }
 
   /** Sends and parses a JSON answer. */

@@ -1,4 +1,4 @@
-import { CloudSyncError } from '../../errors';
+import { CloudSyncError, isCloudSyncError } from '../../errors';
 import type { DriveHttp } from './drive-http';
 
 /**
@@ -6,6 +6,10 @@ import type { DriveHttp } from './drive-http';
  * 5 MB): open a session with the metadata, then send the bytes in chunks; Drive answers 308 with
  * the `Range` it holds until the last chunk, then the file resource.
  * Chunks are a multiple of 256 KiB, as Drive requires of every chunk but the last.
+ *
+ * When a chunk fails (5xx, 429, dropped connection), Drive may hold part of it. As Drive's guide
+ * says, we ask what it holds (`Content-Range: bytes * /total`) and resume from there, rather than
+ * resending blindly.
  */
 export const CHUNK_SIZE = 8 * 1024 * 1024;
 
@@ -50,22 +54,54 @@ export async function resumableUpload(http: DriveHttp, up: ResumableUpload): Pro
   const chunk = up.chunkSize ?? CHUNK_SIZE;
   const total = up.body.length;
   let offset = 0;
+  let failures = 0;
   for (;;) {
     const end = Math.min(offset + chunk, total);
-    const res = await http.send({
-      method: 'PUT',
-      url: location,
-      headers: { 'Content-Range': `bytes ${offset}-${end - 1}/${total}` },
-      body: up.body.subarray(offset, end),
-      accept: [308],
-      signal: up.signal,
-      context: up.context,
-    });
-    if (res.status !== 308) return res;
+    let res: Response | undefined;
+    let failure: unknown;
+    try {
+      res = await http.send({
+        method: 'PUT',
+        url: location,
+        headers: { 'Content-Range': `bytes ${offset}-${end - 1}/${total}` },
+        body: up.body.subarray(offset, end),
+        accept: [308],
+        retry: false,
+        signal: up.signal,
+        context: up.context,
+      });
+    } catch (e) {
+      if (!isCloudSyncError(e, 'cors-or-network')) throw e;
+      failure = e;
+    }
+    if (res && res.status !== 308 && res.status !== 429 && res.status < 500) return res;
+    if (!res || res.status === 429 || res.status >= 500) {
+      failures++;
+      const retryAfter = res?.headers.get('retry-after') ?? null;
+      await res?.body?.cancel();
+      if (failures >= http.maxAttempts) {
+        throw new CloudSyncError('provider-error', `Google Drive kept failing while ${up.context} (large upload). Try again later.`, {
+          cause: failure,
+          details: { status: res?.status, offset },
+        });
+      }
+      await http.wait(http.backoff(failures - 1), retryAfter, up.signal);
+      const status = await http.send({
+        method: 'PUT',
+        url: location,
+        headers: { 'Content-Range': `bytes */${total}` },
+        accept: [308],
+        signal: up.signal,
+        context: up.context,
+      });
+      if (status.status !== 308) return status; // Drive already had everything: this is the file
+      offset = heldBytes(status);
+      await status.body?.cancel();
+      continue;
+    }
+    // 308: Drive says how much it holds; continue from there (it may hold less than we sent).
+    const held = heldBytes(res);
     await res.body?.cancel();
-    // Drive says how much it holds; continue from there (it may hold less than we sent).
-    const range = res.headers.get('range');
-    const held = range ? Number(/bytes=0-(\d+)/.exec(range)?.[1] ?? -1) + 1 : 0;
     if (held <= offset) {
       throw new CloudSyncError('provider-error', `Google Drive stopped accepting the upload while ${up.context}. Try again.`, {
         details: { offset, held },
@@ -76,4 +112,10 @@ export async function resumableUpload(http: DriveHttp, up: ResumableUpload): Pro
       throw new CloudSyncError('provider-error', `Google Drive took all bytes but did not finish the upload while ${up.context}. Try again.`);
     }
   }
+}
+
+/** Bytes Drive holds, from a 308's `Range: bytes=0-N` (none: 0). */
+function heldBytes(res: Response): number {
+  const m = /bytes=0-(\d+)/.exec(res.headers.get('range') ?? '');
+  return m ? Number(m[1]) + 1 : 0;
 }

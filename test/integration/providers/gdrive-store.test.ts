@@ -395,14 +395,27 @@ describe('uploads', () => {
     expect(emu.findPath(`${ROOT}/big.bin`)).toHaveLength(1);
   });
 
-  it('a server error on a resumable chunk is retried and the file arrives whole', async () => {
+  it('after a chunk fails, asks Drive what it holds and resumes from there, and the file arrives whole', async () => {
     const store = makeStore({ multipartLimit: 1000, chunkSize: 256 * 1024 });
     const big = new Uint8Array(256 * 1024 * 3 + 17).map((_, i) => (i * 7) % 256);
-    emu.injectFault({ status: 503, method: 'PUT', pathIncludes: 'upload_id' });
+    // The second chunk is cut after 1000 bytes (Drive keeps them), then the connection answers 503.
+    emu.injectFault({ status: 503, method: 'PUT', pathIncludes: 'upload_id', skip: 1, partialBytes: 1000 });
     await store.put('big.bin', big);
-    expect(emu.requests.filter((r) => r.query.upload_id).map((r) => r.status)).toEqual([503, 308, 308, 308, 200]);
+    const session = emu.requests.filter((r) => r.query.upload_id);
+    // chunk 1, chunk 2 cut, status query (Drive holds 256 KiB + 1000), the rest in two chunks from there
+    expect(session.map((r) => r.status)).toEqual([308, 503, 308, 308, 200]);
     const got = await store.get('big.bin');
     expect(got.kind === 'found' && Buffer.from(got.body).equals(Buffer.from(big))).toBe(true);
+    expect(sleeps).toHaveLength(1);
+  });
+
+  it('a chunk that keeps failing gives up after the bounded attempts with a clear error', async () => {
+    const store = makeStore({ multipartLimit: 1000, chunkSize: 256 * 1024, retry: { maxAttempts: 3 } });
+    emu.injectFault({ status: 500, method: 'PUT', pathIncludes: 'upload_id', times: 100 });
+    const err = await caught(store.put('big.bin', new Uint8Array(300 * 1024)));
+    expect(err.code).toBe('provider-error');
+    expect(err.message).toMatch(/try again/i);
+    expect(emu.requests.filter((r) => r.query.upload_id).length).toBeLessThanOrEqual(6);
   });
 
   it('picks another multipart boundary when the body contains the first one', async () => {
