@@ -46,6 +46,29 @@ describe('the bundle in the stand-in page', () => {
     expect(statSync(path).size).toBeGreaterThan(1000);
   });
 
+  it('follows the pinned sidebar and comes back after the app re-renders the tab bar', async () => {
+    const { page } = await h.openDevice();
+    const sync = page.locator('[data-element-id="workspace-tab-cloudsync"]');
+    await sync.waitFor();
+    await page.evaluate(() => (window as unknown as { demo: { setPinned(p: boolean): void } }).demo.setPinned(true));
+    await page.waitForFunction(() => document.querySelector('[data-element-id="workspace-tab-cloudsync"]')?.getAttribute('data-tooltip-content') === 'Sync');
+    expect((await sync.textContent())?.trim()).toBe('');
+    const icon = await page.locator('[data-element-id="workspace-tab-cloudsync"] svg').boundingBox();
+    expect(icon).toMatchObject({ width: 18, height: 18 });
+    await screenshot(page, 'e2e-sidebar-pinned');
+    // React-style re-render: the whole tab bar is replaced by a fresh copy without our button.
+    await page.evaluate(() => {
+      const bar = document.querySelector('[data-element-id="workspace-bar"]')!;
+      const fresh = bar.cloneNode(true) as Element;
+      fresh.querySelector('[data-element-id="workspace-tab-cloudsync"]')?.remove();
+      bar.replaceWith(fresh);
+    });
+    await page.waitForFunction(
+      () => document.querySelector('button[data-element-id="workspace-tab-chat"]')?.nextElementSibling?.getAttribute('data-element-id') === 'workspace-tab-cloudsync',
+    );
+    expect(await page.locator('[data-element-id="workspace-tab-cloudsync"]').count()).toBe(1);
+  });
+
   it('does nothing when the script is loaded a second time', async () => {
     const { page, logs } = await h.openDevice();
     await page.locator('[data-element-id="workspace-tab-cloudsync"]').waitFor();
