@@ -18,6 +18,11 @@ export interface LiveEntry {
   blobType?: string;
   /** Ours: keyed content hash (HMAC-SHA-256 with a key derived from the password), base64url. Never a bare hash. */
   tcsHash?: string;
+  /**
+   * Ours: the ETag of the item object this entry describes. The next writer of the key uploads with
+   * If-Match on it, so two devices writing the same item at once cannot overwrite each other's object.
+   */
+  tcsEtag?: string;
   /** Ours: where the value held Date objects (paths, '*' for any array index), so a reader can restore them. */
   tcsDates?: string[];
   /** Unknown fields are kept as they are, so a rewrite never drops what another writer added. */

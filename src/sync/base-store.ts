@@ -43,6 +43,12 @@ export interface SyncState {
   /** Which bucket this base belongs to; a different one means the base is empty. */
   scope: string | null;
   lastSync: number;
+  /**
+   * Keys that failed in an earlier cycle, to be tried again even when nothing else points at them
+   * (a 304 says nothing about a download that failed). Transient failures are retried every cycle;
+   * a damaged object only when its entry changes (`sig`).
+   */
+  retry?: Record<string, { sig: string | null; transient: boolean }>;
 }
 
 interface SyncDb extends DBSchema {

@@ -111,7 +111,12 @@ interface LocalInfo {
 interface CycleMemo {
   uploaded: Map<string, { hash: string; entry: LiveEntry }>;
   report: CycleResult;
+  /** Keys that failed in this cycle: transient (retry every cycle) or not (retry when the entry changes). */
+  failures: Map<string, boolean>;
 }
+
+/** Failures that say nothing about the object itself: try again next cycle. */
+const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
 
 export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
@@ -143,6 +148,7 @@ export class SyncEngine {
     const memo: CycleMemo = {
       uploaded: new Map(),
       report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false },
+      failures: new Map(),
     };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -202,9 +208,14 @@ export class SyncEngine {
         for (const [k, b] of baseMap) if (!(k in remote.meta.items)) add(k, b.type);
       }
     }
+    for (const [k, r] of Object.entries(state.retry ?? {})) {
+      const e = remote.meta.items[k];
+      if (r.transient || (e ? entrySig(e) : null) !== r.sig) add(k, baseMap.get(k)?.type ?? e?.type);
+    }
+    const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
-      await this.commit(state, remote, [], [], []);
+      await this.commit({ ...state, retry }, remote, [], [], []);
       return;
     }
 
@@ -266,7 +277,7 @@ export class SyncEngine {
       try {
         await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report });
       } catch (e) {
-        this.fail(report, a.key, e);
+        this.fail(memo, a.key, e);
       }
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
@@ -280,11 +291,16 @@ export class SyncEngine {
         basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
         report.deleted.push(a.key);
       } catch (err) {
-        this.fail(report, a.key, err);
+        this.fail(memo, a.key, err);
       }
     }
     if (basePut.length || baseRemove.length || conflicts.length) {
-      await base.commit({ put: basePut.splice(0), remove: baseRemove.splice(0), state: { scope: this.deps.scope, passwordCheck }, conflicts: conflicts.splice(0) });
+      await base.commit({
+        put: basePut.splice(0),
+        remove: baseRemove.splice(0),
+        state: { scope: this.deps.scope, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) },
+        conflicts: conflicts.splice(0),
+      });
     }
 
     // 8. Local → cloud: item objects first.
@@ -307,14 +323,14 @@ export class SyncEngine {
           entry = done.entry; // uploaded in an earlier attempt of this cycle
         } else {
           entry = entryFor(encoded, prevLive, now);
-          const body = await encryptEncoded(encoded, keys.contentKey);
-          await this.count(this.store.put(objectKeyFor(key, encoded.type), body, {}));
+          const etag = await this.putItem(encoded, prevLive, now);
+          if (etag) entry.tcsEtag = etag;
           memo.uploaded.set(key, { hash: encoded.hash, entry });
         }
         newEntries[key] = entry;
         uploadedRecords.push({ key, type: encoded.type, kind: 'live', hash: encoded.hash, sig: entrySig(entry) });
       } catch (e) {
-        this.fail(report, key, e);
+        this.fail(memo, key, e);
       }
       this.deps.onProgress?.({ phase: 'upload', done: ++pushed, total: uploads.length });
     });
@@ -327,7 +343,7 @@ export class SyncEngine {
 
     // 9. The index, by compare-and-swap; then the base.
     if (Object.keys(newEntries).length === 0) {
-      await this.commit({ ...state, passwordCheck }, remote, [], [], []);
+      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, [], [], []);
       this.finishReport(report, []);
       return;
     }
@@ -335,7 +351,7 @@ export class SyncEngine {
     next.lastSync = now;
     const text = serializeMetadata(next);
     const etag = await this.writeMetadata(text, remote.etag, newEntries);
-    await this.commit({ ...state, passwordCheck }, { meta: next, etag, text }, uploadedRecords, [], []);
+    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, next, memo) }, { meta: next, etag, text }, uploadedRecords, [], []);
     this.finishReport(report, uploadedRecords);
   }
 
@@ -347,14 +363,54 @@ export class SyncEngine {
     report.failedKeys = [...new Set(report.errors.map((e) => e.key))];
   }
 
-  private fail(report: CycleResult, key: string, e: unknown) {
+  /** The retry list after this cycle: this cycle's failures, plus earlier ones it did not look at. */
+  private nextRetry(state: SyncState, looked: Map<string, unknown>, meta: Metadata, memo: CycleMemo): SyncState['retry'] {
+    const out: NonNullable<SyncState['retry']> = {};
+    for (const [k, r] of Object.entries(state.retry ?? {})) if (!looked.has(k)) out[k] = r;
+    for (const [k, transient] of memo.failures) {
+      const e = meta.items[k];
+      out[k] = { sig: e ? entrySig(e) : null, transient };
+    }
+    return out;
+  }
+
+  private fail(memo: CycleMemo, key: string, e: unknown) {
+    const report = memo.report;
     const message = e instanceof Error ? e.message : String(e);
     report.errors.push({ key, message });
+    memo.failures.set(key, !(isCloudSyncError(e) && PERMANENT.has(e.code)));
     this.log('warn', `Could not sync "${key}": ${message}`);
     // Provider-wide failures stop the cycle; a bad or missing object is skipped and shown, never deleted.
     if (isCloudSyncError(e) && ['bad-credentials', 'expired-credentials', 'bucket-not-found', 'access-denied', 'cors-or-network', 'reconnect-required', 'aborted', 'quota-exceeded'].includes(e.code)) {
       throw e;
     }
+  }
+
+  /**
+   * Uploads one item object. When the entry we planned against names its object's ETag, the upload is
+   * conditional on it: if another device rewrote the object since, we must not overwrite its edit, so the key
+   * is reconciled on the next cycle instead. Returns the new object's ETag.
+   */
+  private async putItem(e: Encoded, planned: LiveEntry | undefined, now: number): Promise<string | undefined> {
+    const objectKey = objectKeyFor(e.key, e.type);
+    const body = await encryptEncoded(e, this.deps.keys.contentKey);
+    const conditional = this.store.capabilities.conditionalPut && typeof planned?.tcsEtag === 'string';
+    try {
+      return (await this.count(this.store.put(objectKey, body, conditional ? { ifMatch: planned!.tcsEtag } : {}))).etag;
+    } catch (err) {
+      if (!isCloudSyncError(err, 'precondition-failed')) throw err;
+    }
+    // The object is not the one the index describes. Ours, from a write whose answer was lost? Take it.
+    const current = await this.count(this.store.get(objectKey));
+    if (current.kind === 'found') {
+      const held = await decodeObject(e.key, { ...planned!, type: e.type }, current.body, this.deps.keys, objectKey).catch(() => undefined);
+      if (held?.hash === e.hash) return current.etag;
+      // Left behind long ago by a writer that never finished: safe to replace. Written just now: in flux.
+      if (now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
+        return (await this.count(this.store.put(objectKey, body, { ifMatch: current.etag }))).etag;
+      }
+    }
+    throw new CloudSyncError('sync-conflict', `"${e.key}" is being written by another device; it will be reconciled on the next cycle.`);
   }
 
   /** Reads metadata.json, conditionally when we hold a copy. */
@@ -400,7 +456,14 @@ export class SyncEngine {
       put,
       remove,
       conflicts,
-      state: { scope: this.deps.scope, etag: remote.etag, metadataText: remote.etag ? text : null, passwordCheck: state.passwordCheck, lastSync: this.now() },
+      state: {
+        scope: this.deps.scope,
+        etag: remote.etag,
+        metadataText: remote.etag ? text : null,
+        passwordCheck: state.passwordCheck,
+        retry: state.retry,
+        lastSync: this.now(),
+      },
     });
   }
 
@@ -459,7 +522,7 @@ export class SyncEngine {
 
     // An object that does not match its entry's hash is being rewritten by another device right now.
     if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
-      if (now - (entry.synced || 0) < this.opt.inFluxMs) {
+      if (now - Math.max(entry.synced || 0, res.lastModified ?? 0) < this.opt.inFluxMs) {
         throw new CloudSyncError('sync-conflict', `"${a.key}" is being written by another device; it will sync on the next cycle.`);
       }
       // Long settled: the object is the truth; republish its entry so every device converges on it.
