@@ -45,3 +45,23 @@ export function demoUrl(base: string, params: Record<string, string | number | b
   }
   return url.href;
 }
+
+/**
+ * The URL parameters that configure the extension for a bucket, as `npm start` prints them
+ * (original-behaviour.md §1.3: storagetype, bucket, region, endpoint, accesskey, secretkey, encryptionkey).
+ * Use with startS3Server() from ./s3-server and BrowserHarness.openDevice({ params }).
+ */
+export function extensionParams(
+  s3: { endpoint: string; bucket: string; region?: string; accessKeyId?: string; secretAccessKey?: string },
+  encryptionKey: string,
+): Record<string, string> {
+  return {
+    storagetype: 's3',
+    bucket: s3.bucket,
+    region: s3.region ?? 'us-east-1',
+    endpoint: s3.endpoint,
+    accesskey: s3.accessKeyId ?? 'S3RVER',
+    secretkey: s3.secretAccessKey ?? 'S3RVER',
+    encryptionkey: encryptionKey,
+  };
+}
