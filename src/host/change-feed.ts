@@ -110,7 +110,8 @@ export function installChangeFeed(win: ChangeFeedWindow, options: ChangeFeedOpti
     return store.name === KEYVAL_STORE && store.transaction.db.name === KEYVAL_DATABASE;
   }
 
-  function commitLater(tx: IDBTransaction, keys: Iterable<IDBValidKey>): void {
+  /** The keys that wait for `tx` to commit; listens from the first write on, so it hears the commit early. */
+  function pendingFor(tx: IDBTransaction): Set<string> {
     let set = pendingByTransaction.get(tx);
     if (!set) {
       const fresh = new Set<string>();
@@ -124,14 +125,15 @@ export function installChangeFeed(win: ChangeFeedWindow, options: ChangeFeedOpti
       });
       tx.addEventListener('abort', () => pendingByTransaction.delete(tx));
     }
-    for (const key of keys) if (typeof key === 'string') set.add(key);
+    return set;
   }
 
   /** Once `request` succeeds, its keys wait for the transaction to commit. */
   function afterSuccess(request: IDBRequest, tx: IDBTransaction, keys: () => Iterable<IDBValidKey>): void {
+    const pending = pendingFor(tx);
     request.addEventListener('success', () => {
       try {
-        commitLater(tx, keys());
+        for (const key of keys()) if (typeof key === 'string') pending.add(key);
       } catch (e) {
         reportError(e);
       }
