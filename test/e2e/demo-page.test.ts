@@ -96,4 +96,33 @@ describe('stand-in TypingMind page', () => {
     expect(await page.evaluate(() => demo.listChats())).toEqual([]);
     await page.locator('#chat-list td', { hasText: 'No chats on this device yet.' }).waitFor();
   });
+
+  it('says how to fix a missing bundle, and keeps working without it', async () => {
+    const { page } = await h.openDevice({ params: { seed: 1 }, waitForExtension: false });
+    await page.route('**/dist/cloudsync.js', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.reload();
+    await page.locator('#extension-state', { hasText: 'Could not load' }).waitFor();
+    expect(await page.locator('#extension-state').textContent()).toMatch(/^Error: Could not load http:\/\/127\.0\.0\.1:\d+\/dist\/cloudsync\.js: run "npm run build" \(or npm start\), then reload\.$/);
+    await page.evaluate(() => demo.createChat('still works'));
+    expect((await page.evaluate(() => demo.listChats())).map((c) => c.title)).toContain('still works');
+  });
+
+  it('"Reset this device" removes every database and setting of the page, then seeds afresh', async () => {
+    const { page } = await h.openDevice({ params: { seed: 2, noext: true } });
+    const before = await page.evaluate(() => demo.listChats());
+    await page.evaluate(() => {
+      localStorage.setItem('tcs_something', 'x');
+      indexedDB.open('tcs-cloudsync-test', 1);
+    });
+    await Promise.all([page.waitForEvent('load'), page.locator('#reset-device').click()]);
+    await page.evaluate(() => (window as any).demo.seeded);
+    const after = await page.evaluate(() => demo.listChats());
+    expect(after).toHaveLength(2);
+    expect(after.map((c) => c.id).some((id) => before.some((b) => b.id === id))).toBe(false);
+    const left = await page.evaluate(async () => ({
+      dbs: (await indexedDB.databases()).map((d) => d.name),
+      tcs: localStorage.getItem('tcs_something'),
+    }));
+    expect(left).toEqual({ dbs: ['keyval-store'], tcs: null });
+  });
 });
