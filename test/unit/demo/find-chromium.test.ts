@@ -15,5 +15,4 @@ describe('findChromium', () => {
       /^CHROMIUM_PATH points to \/nope\/chromium, which does not exist\. .*apt-get install chromium/,
     );
   });
-
 });
