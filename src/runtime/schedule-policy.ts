@@ -181,7 +181,8 @@ export function runFinished(
     next.retryAt = now + backoffDelay(next.failures, cfg.backoff, outcome.random);
   }
   let followUp: FollowUp = 'none';
-  if (s.followUp === 'manual') followUp = 'manual';
+  // A manual follow-up only in a tab that still leads: a tab that lost leadership mid-cycle must not sync (W14).
+  if (s.followUp === 'manual') followUp = next.leader && !next.noSync ? 'manual' : 'none';
   else if (s.followUp === 'auto' && automaticAllowed(next) && next.online && (ok || now >= next.retryAt)) followUp = 'auto';
   return { state: next, followUp };
 }

@@ -80,6 +80,9 @@ const NOSYNC_MESSAGE =
   'Sync is off in this tab because the page was opened with "nosync" in its address. Snapshots still work. ' +
   'To sync, open TypingMind without "?nosync".';
 
+const notLeaderError = () =>
+  new CloudSyncError('no-leader', 'Another TypingMind tab runs the sync for this browser; this tab cannot start one itself. Try again in a moment.');
+
 export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
   const timers = options.timers ?? globalTimers;
   const now = options.now ?? (() => Date.now());
@@ -171,6 +174,12 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
       execute(followUp === 'manual' ? 'manual' : 'follow-up', waiting);
       return;
     }
+    if (waiters.length > 0) {
+      // Leadership moved while they waited; the caller may try again through the new leader.
+      const waiting = waiters;
+      waiters = [];
+      for (const w of waiting) w.reject(notLeaderError());
+    }
     arm();
     notify();
   };
@@ -249,11 +258,7 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
     runNow() {
       if (stopped) return Promise.reject(new CloudSyncError('aborted', 'Cloud Sync is stopped in this tab. Reload the page to sync.'));
       if (state.noSync) return Promise.reject(new CloudSyncError('sync-disabled', NOSYNC_MESSAGE));
-      if (!state.leader) {
-        return Promise.reject(
-          new CloudSyncError('no-leader', 'Another TypingMind tab runs the sync for this browser; this tab cannot start one itself. Try again in a moment.'),
-        );
-      }
+      if (!state.leader) return Promise.reject(notLeaderError());
       return new Promise<R>((resolve, reject) => {
         const { state: next, decision } = policy.decideTrigger(state, 'manual', now(), cfg);
         if (decision === 'run') {

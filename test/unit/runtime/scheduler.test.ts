@@ -416,3 +416,17 @@ describe('scheduler: stop', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('scheduler: leadership lost during a cycle', () => {
+  it('does not run the waiting Sync now in a tab that no longer leads, and says so', async () => {
+    const c = controllableRun();
+    scheduler = createScheduler({ run: c.run, autoSync: true, noSync: false, leader: true });
+    scheduler.start();
+    const waiting = scheduler.runNow().catch((e: unknown) => e);
+    scheduler.setLeader(false);
+    c.calls[0]!.resolve('done');
+    const err = await waiting;
+    expect(isCloudSyncError(err, 'no-leader')).toBe(true);
+    expect(c.calls).toHaveLength(1);
+  });
+});
