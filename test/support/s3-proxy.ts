@@ -104,6 +104,12 @@ function parseTarget(url: string): { bucket: string; key: string; query: URLSear
 export interface S3ProxyOptions {
   /** Verify header-signed requests made with this key id against this secret (s3rver does not check V4). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Access-Control-Max-Age added to successful preflights. s3rver leaves it out of preflight answers
+   * (real S3 sends the bucket rule's MaxAgeSeconds there), which would make browsers preflight every
+   * request after 5 s. Default 3000, as in the test bucket's CORS rule; 0 = add nothing.
+   */
+  preflightMaxAgeSeconds?: number;
 }
 
 export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {}): Promise<S3Proxy> {
@@ -256,6 +262,10 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     if (origin && refused.has(origin)) {
       for (const h of Object.keys(headers)) if (h.startsWith('access-control-')) delete headers[h];
     } else if (origin && result.status === 412) Object.assign(headers, corsHeaders(origin));
+    const maxAge = options.preflightMaxAgeSeconds ?? 3000;
+    if (method === 'OPTIONS' && result.status === 200 && maxAge > 0 && headers['access-control-max-age'] === undefined) {
+      headers['access-control-max-age'] = String(maxAge);
+    }
     // Re-framed with our own length: we buffered the body.
     delete headers['transfer-encoding'];
     // HEAD keeps s3rver's length: it is the object's size, not this (empty) body's.

@@ -10,7 +10,11 @@
  * - Conditional writes are sent as S3's If-Match / If-None-Match headers; whether a provider honours them is
  *   found by the capability probe and recorded in `capabilities.conditionalPut`.
  * - Requests are header-signed, so each distinct object URL costs one CORS preflight the first time; the
- *   bucket's CORS MaxAgeSeconds lets the browser reuse it (the per-cycle metadata.json GET keeps one URL).
+ *   bucket's CORS MaxAgeSeconds lets the browser reuse it for later requests to the same URL.
+ *   Measured in Chromium: a request carrying If-None-Match is preflighted EVERY time (the conditional
+ *   header bypasses the preflight cache), so polling metadata.json with a conditional GET costs two
+ *   requests per idle cycle. From a web page we therefore ask with a HEAD (one request, preflight cached)
+ *   and compare the ETag ourselves; only a changed object is then fetched. See `conditionalGetMode`.
  */
 import {
   AbortMultipartUploadCommand,
@@ -20,6 +24,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -67,6 +72,12 @@ export interface S3Settings {
   partConcurrency?: number;
   /** The page's origin, to tell CORS failures from network ones; defaults to globalThis.location. */
   pageOrigin?: string;
+  /**
+   * How get({ifNoneMatch}) asks: 'head' = HEAD then GET only when the ETag changed (fewest requests from a
+   * browser, where If-None-Match defeats the preflight cache); 'header' = a GET with If-None-Match (fewest
+   * requests without CORS). Default: 'head' when the endpoint is on another origin than the page.
+   */
+  conditionalGetMode?: 'head' | 'header';
 }
 
 const MiB = 1024 * 1024;
@@ -100,6 +111,7 @@ export class S3Store implements CloudStore {
       maxAttempts: settings.maxAttempts ?? 4,
       requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000 },
     });
+    this.client.middlewareStack.add(dropOperationIdQuery, { step: 'build', name: 'cloudsyncDropXId' });
     this.capabilities = {
       conditionalPut: endpoint === undefined,
       conditionalGet: true,
@@ -112,6 +124,15 @@ export class S3Store implements CloudStore {
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
     const signal = options.signal;
     checkSignal(signal, this.ctx('get', key));
+    const mode = this.settings.conditionalGetMode ?? (this.crossOrigin ? 'head' : 'header');
+    if (options.ifNoneMatch !== undefined && mode === 'head') {
+      const current = await this.headEtag(key, signal);
+      // Gone (or, since a HEAD 404 has no body, maybe the bucket is): a plain GET tells which.
+      if (current === undefined) return this.get(key, { signal });
+      if (current === normalizeEtag(options.ifNoneMatch)) return { kind: 'not-modified', etag: current };
+      // Changed: fetch it unconditionally (no If-None-Match, so the cached preflight still applies).
+      return this.get(key, { signal });
+    }
     try {
       const res = await this.client.send(
         new GetObjectCommand({ Bucket: this.settings.bucket, Key: key, IfNoneMatch: options.ifNoneMatch }),
@@ -135,6 +156,21 @@ export class S3Store implements CloudStore {
         if (codeOf(e) === 'NoSuchBucket') throw mapS3Error(e, this.ctx('get', key));
         return { kind: 'not-found' };
       }
+      throw mapS3Error(e, this.ctx('get', key));
+    }
+  }
+
+  /** The object's current ETag, or undefined when there is no such object. */
+  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+    try {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
+      const etag = normalizeEtag(res.ETag);
+      if (etag === undefined) throw missingEtag(this.ctx('get', key));
+      return etag;
+    } catch (e) {
+      // A HEAD error has no body, so a missing bucket looks like a missing key: only a 404 with an S3 code
+      // other than NoSuchBucket is trusted as "no object"; "NotFound" is what the SDK names a bodiless 404.
+      if (statusOf(e) === 404 && codeOf(e) !== 'NoSuchBucket') return undefined;
       throw mapS3Error(e, this.ctx('get', key));
     }
   }
@@ -343,6 +379,19 @@ export class S3Store implements CloudStore {
 export function createS3Store(settings: S3Settings): S3Store {
   return new S3Store(settings);
 }
+
+/**
+ * The SDK tags object URLs with "?x-id=GetObject" / "?x-id=PutObject"…, a hint S3 ignores. Browsers cache
+ * CORS preflights per URL, so the tag makes a GET and a PUT of one key two URLs and two preflights. Without
+ * it every request on a key shares one URL (runs at 'build', before signing).
+ */
+const dropOperationIdQuery =
+  <Args extends { request: unknown }, Result>(next: (args: Args) => Promise<Result>) =>
+  async (args: Args): Promise<Result> => {
+    const req = args.request as { query?: Record<string, unknown> } | undefined;
+    if (req?.query && 'x-id' in req.query) delete req.query['x-id'];
+    return next(args);
+  };
 
 function checkSignal(signal: AbortSignal | undefined, ctx: S3ErrorContext): void {
   if (signal?.aborted) throw mapS3Error(Object.assign(new Error('aborted'), { name: 'AbortError' }), ctx);

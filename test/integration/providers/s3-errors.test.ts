@@ -198,4 +198,25 @@ describe('S3 store wire behaviour', () => {
     expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
     expect(server.proxy.stats().byMethod.GET?.bytesOut).toBe(0);
   });
+
+  it("in 'head' mode (the browser default) an unchanged object costs one HEAD and no GET", async () => {
+    const s = store({ conditionalGetMode: 'head' });
+    const { etag } = await s.put('metadata.json', enc.encode('{"v":1}'));
+    server.proxy.reset();
+    expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
+    expect(server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD']);
+
+    const v2 = await s.put('metadata.json', enc.encode('{"v":2}'));
+    server.proxy.reset();
+    const got = await s.get('metadata.json', { ifNoneMatch: etag });
+    expect(got.kind === 'found' && new TextDecoder().decode(got.body)).toBe('{"v":2}');
+    expect(got.kind === 'found' && got.etag).toBe(v2.etag);
+    expect(server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD', 'GET']);
+
+    await s.deleteMany(['metadata.json']);
+    expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-found' });
+    expect((await failure(store({ conditionalGetMode: 'head', bucket: 'no-such-bucket-here' }).get('metadata.json', { ifNoneMatch: etag }))).code).toBe(
+      'bucket-not-found',
+    );
+  });
 });
