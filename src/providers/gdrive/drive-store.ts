@@ -174,8 +174,11 @@ class DriveStoreImpl implements DriveStore {
     };
   }
 
-  /** The file's current metadata: by cached id (1 request) or by a lookup in its folder. */
-  private async currentFile(key: string, signal?: AbortSignal): Promise<DriveFile | undefined> {
+  /**
+   * The file's current metadata: by cached id (1 request) or by a lookup in its folder.
+   * `verify`: see findFiles.
+   */
+  private async currentFile(key: string, signal?: AbortSignal, verify = true): Promise<DriveFile | undefined> {
     const cachedId = this.fileIds.get(key);
     if (cachedId) {
       const res = await this.http.send({
@@ -193,7 +196,7 @@ class DriveStoreImpl implements DriveStore {
       }
       this.fileIds.delete(key); // gone or trashed: find it again by name
     }
-    const { files } = await this.findFiles(key, signal);
+    const { files } = await this.findFiles(key, signal, verify);
     const newest = pickNewest(files);
     if (newest) this.fileIds.set(key, newest.id);
     return newest;
@@ -211,7 +214,8 @@ class DriveStoreImpl implements DriveStore {
     }
     if (options.ifNoneMatch === '*') return this.createIfAbsent(key, body, mediaType, signal);
 
-    const file = await this.currentFile(key, signal);
+    // No folder check on a miss here: creating in a deleted folder answers 404, handled in createFile.
+    const file = await this.currentFile(key, signal, false);
     if (file) {
       const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
       if (updated) return { etag: updated.version ?? '' };
@@ -295,7 +299,7 @@ class DriveStoreImpl implements DriveStore {
     const before = await this.findFiles(key, signal);
     if (before.files.length > 0) throw preconditionFailed(key, 'it already exists');
     const created = await this.createFile(key, body, mediaType, signal);
-    const after = await this.findFiles(key, signal);
+    const after = await this.findFiles(key, signal, false);
     const winner = pickFirstCreated(after.files.some((f) => f.id === created.id) ? after.files : [...after.files, created]);
     if (winner && winner.id !== created.id) {
       await this.deleteById(created.id, signal, `withdrawing a duplicate ${key}`);
@@ -313,9 +317,18 @@ class DriveStoreImpl implements DriveStore {
       const url = `${this.upload}/upload/drive/v3/files?fields=${encodeURIComponent(FILE_FIELDS)}`;
       const res = await this.sendUpload('POST', url, metadata, body, mediaType, signal, `saving ${key}`);
       if (res.status === 404 && round === 0) {
-        // The cached folder was deleted (by another device or by hand): walk the path again.
+        // The cached folder was deleted (by another device or by hand): walk the path again, and
+        // if the key exists in the folder that replaced it, write into that file instead.
         await res.body?.cancel();
         this.forgetFolders(folders);
+        const existing = pickNewest((await this.findFiles(key, signal, false)).files);
+        if (existing) {
+          const updated = await this.updateContent(existing.id, body, mediaType, signal, `saving ${key}`);
+          if (updated) {
+            this.fileIds.set(key, updated.id);
+            return updated;
+          }
+        }
         continue;
       }
       if (res.status === 404) {
@@ -447,8 +460,8 @@ class DriveStoreImpl implements DriveStore {
       });
     }
     const { folders, name } = splitKey(to);
-    const existing = await this.findFiles(to, signal);
     for (let round = 0; ; round++) {
+      const existing = await this.findFiles(to, signal, false);
       const parent = await this.ensureFolder(folders, signal);
       const res = await this.http.send({
         method: 'POST',
@@ -521,8 +534,14 @@ class DriveStoreImpl implements DriveStore {
 
   // ---------------------------------------------------------------- names → ids
 
-  /** All non-folder files named like the key's last segment in its folder (fresh, not cached). */
-  private async findFiles(key: string, signal?: AbortSignal): Promise<{ files: DriveFile[] }> {
+  /**
+   * All non-folder files named like the key's last segment in its folder (fresh, not cached).
+   * `verify`: when nothing is found under a folder id we only remembered, check (1 request) that
+   * the folder still exists; if it was deleted (and perhaps recreated by another device), walk the
+   * path again. Reads and deletes verify, so "absent" is true; plain writes do not need to, since
+   * Drive answers 404 when creating into a deleted folder.
+   */
+  private async findFiles(key: string, signal?: AbortSignal, verify = true): Promise<{ files: DriveFile[] }> {
     const { folders, name } = splitKey(key);
     for (let round = 0; ; round++) {
       const parent = await this.resolveFolder(folders, false, signal);
@@ -531,14 +550,27 @@ class DriveStoreImpl implements DriveStore {
       for await (const batch of this.query(buildQuery({ name, parentId: parent.id }), signal, `looking for ${key}`)) {
         for (const f of batch) if (f.mimeType !== FOLDER_MIME) files.push(f);
       }
-      // Nothing found under a folder id we only remembered: the folder may have been replaced
-      // (deleted and recreated elsewhere); walk the path once more before saying "absent".
-      if (files.length === 0 && parent.fromCache && round === 0) {
+      if (verify && files.length === 0 && parent.fromCache && round === 0 && !(await this.folderExists(parent.id, signal))) {
         this.forgetFolders(folders);
         continue;
       }
       return { files };
     }
+  }
+
+  private async folderExists(id: string, signal?: AbortSignal): Promise<boolean> {
+    const res = await this.http.send({
+      method: 'GET',
+      url: `${this.api}/drive/v3/files/${encodeURIComponent(id)}?fields=id%2Ctrashed`,
+      accept: [404],
+      signal,
+      context: 'checking a folder',
+    });
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return false;
+    }
+    return !((await res.json()) as { trashed?: boolean }).trashed;
   }
 
   /** The id of the folder at `folders` under the root folder; creates missing levels when asked. */
@@ -587,9 +619,9 @@ class DriveStoreImpl implements DriveStore {
     const pending = this.folderCreations.get(path);
     if (pending) return pending;
     const creation = (async () => {
-      // Another call may have created it while we looked.
-      const again = await this.findFolder(name, parentId, signal);
-      if (again) return again;
+      // Another call in this tab may have created it while we looked (then it is cached).
+      const done = this.folderIds.get(path);
+      if (done) return done;
       const metadata: Record<string, unknown> = { name, mimeType: FOLDER_MIME };
       if (parentId) metadata.parents = [parentId];
       const folder = await this.http.json<DriveFile>({

@@ -461,6 +461,30 @@ describe('stale ids and bad keys', () => {
     expect(emu.findPath(`${ROOT}/items/b.json`)).toHaveLength(1);
   });
 
+  it('after another device replaced the folder tree, a write updates the file in the new tree and a delete removes it', async () => {
+    const deviceA = makeStore();
+    await deviceA.put('items/a.json', enc.encode('first'));
+    await deviceA.put('items/c.json', enc.encode('c'));
+    const [root] = emu.findPath(ROOT);
+    await fetch(`${emu.url}/drive/v3/files/${root.id}`, { method: 'DELETE', headers: { Authorization: 'Bearer test-token' } });
+    const deviceB = makeStore();
+    await deviceB.put('items/a.json', enc.encode('from B'));
+    await deviceB.put('items/c.json', enc.encode('c from B'));
+
+    await deviceA.put('items/a.json', enc.encode('A again'));
+    expect(emu.findPath(`${ROOT}/items/a.json`).map((f) => f.content.toString())).toEqual(['A again']);
+    await deviceA.deleteMany(['items/c.json']);
+    expect(emu.findPath(`${ROOT}/items/c.json`)).toHaveLength(0);
+  });
+
+  it('a new item in a known folder costs two requests: one lookup, one create', async () => {
+    const store = makeStore();
+    await store.put('items/first.json', enc.encode('1'));
+    const mark = emu.requests.length;
+    await store.put('items/second.json', enc.encode('2'));
+    expect(emu.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /drive/v3/files', 'POST /upload/drive/v3/files']);
+  });
+
   it('refuses a key with an empty path segment with a clear message, writing nothing', async () => {
     const store = makeStore();
     for (const key of ['items//a.json', '/a.json', 'items/', '']) {
