@@ -44,6 +44,10 @@ export interface LeaderElection {
   readonly tabId: string;
   readonly kind: ElectionKind;
   readonly isLeader: boolean;
+  /** Steps back for now (the page is being hidden into the back/forward cache); `lifecycle` does this on pagehide. */
+  suspend(): void;
+  /** Competes again after `suspend`; `lifecycle` does this on a persisted pageshow. */
+  resume(): void;
   /** Ends the election for good in this tab (leadership passes on at once). */
   stop(): void;
 }
@@ -142,6 +146,12 @@ export function createLeaderElection(options: LeaderElectionOptions): LeaderElec
     },
     get isLeader() {
       return leader;
+    },
+    suspend() {
+      if (!stopped) mode.suspend();
+    },
+    resume() {
+      if (!stopped) mode.resume();
     },
     stop() {
       if (stopped) return;

@@ -110,7 +110,7 @@ export function createSyncRuntime<R>(o: SyncRuntimeOptions<R>): SyncRuntime<R> {
       tabId,
       locks: env.locks,
       BroadcastChannel: env.BroadcastChannel,
-      lifecycle: env.window,
+      // No lifecycle here: pagehide is handled below, after the scheduler's own pagehide flush.
       document: env.document,
       timers: env.timers,
       timing: env.heartbeat,
@@ -125,6 +125,15 @@ export function createSyncRuntime<R>(o: SyncRuntimeOptions<R>): SyncRuntime<R> {
   }
   scheduler.start();
   channel.requestStatus();
+
+  // Registered after scheduler.start(), so on pagehide the scheduler's last-attempt flush runs while this tab
+  // still leads, and only then is leadership given up (a page kept in the back/forward cache must not hold it).
+  const onPageHide = () => election?.suspend();
+  const onPageShow = (e: Event) => {
+    if ((e as Event & { persisted?: boolean }).persisted) election?.resume();
+  };
+  env.window?.addEventListener('pagehide', onPageHide);
+  env.window?.addEventListener('pageshow', onPageShow);
 
   return {
     tabId,
@@ -150,6 +159,8 @@ export function createSyncRuntime<R>(o: SyncRuntimeOptions<R>): SyncRuntime<R> {
     setAutoSync: (on) => scheduler.setAutoSync(on),
     configure: (schedule) => scheduler.configure(schedule),
     stop() {
+      env.window?.removeEventListener('pagehide', onPageHide);
+      env.window?.removeEventListener('pageshow', onPageShow);
       election?.stop();
       scheduler.stop();
       channel.close();

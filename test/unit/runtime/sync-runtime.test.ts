@@ -15,7 +15,7 @@ function browser() {
   const hub = createLockHub();
   const name = `rt-${Math.random()}`;
   const cycles: { tab: string; trigger: string }[] = [];
-  const tab = (tabId: string, opts: { noSync?: boolean } = {}) => {
+  const tab = (tabId: string, opts: { noSync?: boolean; window?: EventTarget; flush?: () => boolean } = {}) => {
     const dirty: string[][] = [];
     const remote: SyncStatus[] = [];
     const runtime = createSyncRuntime<string>({
@@ -30,7 +30,8 @@ function browser() {
       },
       onDirtyKeys: (keys) => dirty.push(keys),
       onRemoteStatus: (s) => remote.push(s),
-      env: { locks: hub.tab(), acceptTimeoutMs: 500 },
+      shouldFlushOnPageHide: opts.flush,
+      env: { locks: hub.tab(), acceptTimeoutMs: 500, window: opts.window },
     });
     runtimes.push(runtime);
     return { runtime, dirty, remote };
@@ -99,5 +100,22 @@ describe('sync runtime: election, scheduler and channel together', () => {
     await vi.waitFor(() => expect(a.dirty).toEqual([['TM_useSettings']]));
     await new Promise((r) => setTimeout(r, 100));
     expect(b.cycles.every((c) => c.tab === 'A')).toBe(true);
+  });
+
+  it('on pagehide the leader first makes its last attempt, then hands leadership over; pageshow from the bfcache competes again', async () => {
+    const b = browser();
+    const page = new EventTarget();
+    const a = b.tab('A', { window: page, flush: () => true });
+    await vi.waitFor(() => expect(a.runtime.isLeader).toBe(true));
+    const f = b.tab('F');
+    await vi.waitFor(() => expect(b.cycles.length).toBe(1));
+    a.runtime.noteLocalChange(['CHAT_7']);
+    page.dispatchEvent(new Event('pagehide'));
+    expect(b.cycles.at(-1)).toEqual({ tab: 'A', trigger: 'pagehide' });
+    expect(a.runtime.isLeader).toBe(false);
+    await vi.waitFor(() => expect(f.runtime.isLeader).toBe(true));
+    page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    f.runtime.stop();
+    await vi.waitFor(() => expect(a.runtime.isLeader).toBe(true));
   });
 });
