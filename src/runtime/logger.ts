@@ -78,6 +78,20 @@ export function isLoggingRequested(search: string): boolean {
   }
 }
 
+/**
+ * The address with logging switched on (`?log=` added) or off (`log` removed), for `history.replaceState`:
+ * the original's only way to keep the switch across reloads (§10). Other parameters and the hash are kept.
+ */
+export function loggingUrl(href: string, on: boolean): string {
+  const url = new URL(href);
+  if (on) {
+    if (!url.searchParams.has('log')) url.searchParams.set('log', '');
+  } else {
+    url.searchParams.delete('log');
+  }
+  return url.href;
+}
+
 /** A fixed-size ring: O(1) push, oldest entry dropped when full. */
 class Ring<T> {
   private items: (T | undefined)[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudSyncError } from '../../../src/errors';
-import { createLogger, isLoggingRequested } from '../../../src/runtime/logger';
+import { createLogger, isLoggingRequested, loggingUrl } from '../../../src/runtime/logger';
 import { createRedactor, isSecretFieldName, REDACTED } from '../../../src/runtime/redact';
 
 function recordingConsole() {
@@ -122,5 +122,16 @@ describe('logger', () => {
     expect(isLoggingRequested('?log=')).toBe(true);
     expect(isLoggingRequested('?catalog=1')).toBe(false);
     expect(isLoggingRequested('')).toBe(false);
+  });
+
+  it('switches ?log on and off in the address, keeping everything else', () => {
+    const on = loggingUrl('https://www.typingmind.com/?foo=1#chat', true);
+    expect(isLoggingRequested(new URL(on).search)).toBe(true);
+    expect(new URL(on).searchParams.get('foo')).toBe('1');
+    expect(new URL(on).hash).toBe('#chat');
+    expect(loggingUrl(on, true)).toBe(on);
+    const off = loggingUrl(on, false);
+    expect(isLoggingRequested(new URL(off).search)).toBe(false);
+    expect(off).toBe('https://www.typingmind.com/?foo=1#chat');
   });
 });
