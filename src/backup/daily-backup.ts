@@ -1,0 +1,116 @@
+/**
+ * The daily backup (original-format.md §5.2, behaviour §7.1): once per UTC day, server-side copies of the live
+ * objects into `backups/typingmind-backup-<YYYYMMDD>/` (not the original's full re-upload, W13), then
+ * retention. Two devices (or an original and us) are kept from doing it at once by claiming the day with a
+ * conditional create of the manifest (W17).
+ *
+ * Manifest choice: `type "daily-backup"`, `format "export-upload"`, `version "3.1"` — the current original's
+ * own values, so the original (a) sees that today's backup exists and does not make another one, (b) lists it
+ * as a daily backup, (c) restores it (it copies items/, attachments/ and metadata.json back; our attachments
+ * use the bytes codec, so its restore even gets them right), and (d) deletes it after 30 days.
+ * `tcsCopy: "server-side"` records for people reading the bucket that it was made by copying.
+ */
+import { backupManifestKey, buildDailyManifest, dailyBackupFolder, hasDailyBackupFor, parseManifest, serializeManifest, upsertManifestIndex, type BackupManifest } from '../cloud';
+import { isCloudSyncError } from '../errors';
+import type { BackupDeps, RunOptions } from './backup-deps';
+import { copyLiveStateInto, readLiveState } from './live-state';
+import { readManifestIndex, updateManifestIndex } from './manifest-index-store';
+import { applyRetention, type RetentionResult } from './retention';
+import { failureFields, outcomeOf, writeManifestAndIndex, type BackupOutcome } from './snapshot';
+
+/** A claim older than this is from a device that stopped half-way (closed tab): another may take over. */
+export const DAILY_CLAIM_TTL_MS = 30 * 60 * 1000;
+
+export type DailySkipReason = 'exists' | 'in-progress';
+
+export interface DailyOutcome {
+  /** The backup made, or null when today's backup already exists or another device is making it. */
+  backup: BackupOutcome | null;
+  skipped?: DailySkipReason;
+  retention: RetentionResult | null;
+}
+
+const enc = new TextEncoder();
+const JSON_PUT = { contentType: 'application/json' };
+
+function claimManifest(folder: string, created: number): BackupManifest {
+  return { ...buildDailyManifest({ created, totalItems: 0, copiedItems: 0, backupFolder: folder }), tcsInProgress: true };
+}
+
+export function isInProgress(m: BackupManifest): boolean {
+  return m.tcsInProgress === true;
+}
+
+type Claim = { kind: 'claimed'; etag: string } | { kind: 'skip'; reason: DailySkipReason; existing?: BackupManifest };
+
+/** Claims today's folder by creating its manifest only if none exists (where the provider honours it). */
+async function claimDay(deps: BackupDeps, folder: string, now: number, options: RunOptions): Promise<Claim> {
+  const key = backupManifestKey(folder);
+  const body = enc.encode(serializeManifest(claimManifest(folder, now)));
+  const put = { ...JSON_PUT, signal: options.signal };
+  if (deps.store.capabilities.conditionalPut) {
+    try {
+      return { kind: 'claimed', etag: (await deps.store.put(key, body, { ...put, ifNoneMatch: '*' })).etag };
+    } catch (e) {
+      if (!isCloudSyncError(e, 'precondition-failed')) throw e;
+    }
+  }
+  const res = await deps.store.get(key, options);
+  if (res.kind === 'found') {
+    let existing: BackupManifest | null = null;
+    try {
+      existing = parseManifest(res.body, key);
+    } catch {
+      // A damaged manifest for today: ours to replace.
+    }
+    if (existing && !isInProgress(existing)) return { kind: 'skip', reason: 'exists', existing };
+    if (existing && now - existing.created < DAILY_CLAIM_TTL_MS) return { kind: 'skip', reason: 'in-progress' };
+    // A stale claim: take it over, conditionally so only one device does.
+    try {
+      const cas = deps.store.capabilities.conditionalPut ? { ifMatch: res.etag } : {};
+      return { kind: 'claimed', etag: (await deps.store.put(key, body, { ...put, ...cas })).etag };
+    } catch (e) {
+      if (isCloudSyncError(e, 'precondition-failed')) return { kind: 'skip', reason: 'in-progress' };
+      throw e;
+    }
+  }
+  return { kind: 'claimed', etag: (await deps.store.put(key, body, put)).etag };
+}
+
+export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {}): Promise<DailyOutcome> {
+  const now = deps.now();
+  const today = new Date(now);
+  const { index } = await readManifestIndex(deps.store, options);
+  if (hasDailyBackupFor(index, today)) return { backup: null, skipped: 'exists', retention: null };
+
+  const folder = dailyBackupFolder(today);
+  const claim = await claimDay(deps, folder, now, options);
+  if (claim.kind === 'skip') {
+    // Done by another device whose index update was lost: repair the index instead of backing up again (W17).
+    if (claim.existing) await updateManifestIndex(deps.store, (i) => upsertManifestIndex(i, claim.existing!), options);
+    return { backup: null, skipped: claim.reason, retention: null };
+  }
+
+  let copy;
+  try {
+    const state = await readLiveState(deps.store, options);
+    copy = await copyLiveStateInto(deps.store, state, folder, {
+      concurrency: deps.concurrency,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.({ phase: 'backup', done, total }),
+    });
+  } catch (e) {
+    // Give the day back at once rather than making other devices wait for the claim to go stale.
+    await deps.store.deleteMany([backupManifestKey(folder)]).catch(() => undefined);
+    throw e;
+  }
+  const manifest: BackupManifest = {
+    ...buildDailyManifest({ created: now, totalItems: copy.totalItems, copiedItems: copy.copied.length, backupFolder: folder }),
+    tcsCopy: 'server-side',
+    ...failureFields(copy.failed),
+  };
+  await writeManifestAndIndex(deps, manifest, options);
+  if (copy.failed.length) deps.log('warn', `Daily backup: ${copy.failed.length} of ${copy.totalItems} objects could not be copied.`);
+  const retention = await applyRetention(deps, options);
+  return { backup: outcomeOf(manifest, copy), retention };
+}

@@ -1,0 +1,10 @@
+export { createBackupService, describeBackupOutcome, describeRestoreOutcome, type BackupService, type BackupServiceOptions } from './backup-service';
+export type { BackupKeys, BackupLog, RunOptions } from './backup-deps';
+export type { BackupOutcome } from './snapshot';
+export type { DailyOutcome, DailySkipReason } from './daily-backup';
+export type { RestoreOutcome } from './restore';
+export type { RetentionResult } from './retention';
+export type { CopyFailure } from './copy-objects';
+export { backupInfoFromManifest, sortNewestFirst } from './backup-info';
+export { normaliseBackupFolder } from './backup-folder';
+export { planRestore, type RestorePlan, type RestoreCopy } from './restore-plan';
