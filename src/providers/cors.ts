@@ -11,7 +11,7 @@ export interface CorsInstructions {
   /** Provider name for headings. */
   title: string;
   /** What the text is, for syntax highlighting and file naming. */
-  format: 'json' | 'xml' | 'shell';
+  format: 'json' | 'shell';
   /** The configuration text to copy. */
   text: string;
   /** Where to paste it, in one or two sentences. */
@@ -93,7 +93,20 @@ function awsJson(origin: string): string {
   );
 }
 
-function s3Xml(origin: string): string {
+const ENDPOINT_HINT: Record<'wasabi' | 'idrive' | 'other', string> = {
+  wasabi: 'https://s3.YOUR-REGION.wasabisys.com',
+  idrive: 'https://YOUR-E2-ENDPOINT',
+  other: 'YOUR-ENDPOINT',
+};
+
+/** The AWS CLI's put-bucket-cors JSON ({"CORSRules": […]}), accepted by every S3-compatible API. */
+function awsCliJson(origin: string): string {
+  return JSON.stringify({ CORSRules: JSON.parse(awsJson(origin)) }, null, 2);
+}
+
+/** The S3 API's XML form, for consoles and tools that take the raw document. */
+export function s3CorsXml(origin: string): string {
+  origin = normaliseOrigin(origin);
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -192,17 +205,14 @@ export function corsInstructions(provider: CorsProvider, pageOrigin: string, buc
     case 'wasabi':
     case 'idrive':
     case 'other':
+      // These consoles differ (some have no CORS editor), but all implement S3's PutBucketCors: the AWS CLI
+      // works everywhere, so the text is its JSON form.
       return {
         provider,
         title,
-        format: 'xml',
-        text: s3Xml(origin),
-        where:
-          provider === 'wasabi'
-            ? `Wasabi console → bucket "${bucket}" → Settings → CORS, paste, Save.`
-            : provider === 'idrive'
-              ? `iDrive E2 console → Buckets → "${bucket}" → Settings → CORS, paste, Save.`
-              : `Paste into your provider's bucket CORS settings, or apply with: aws s3api put-bucket-cors --bucket ${bucket} --endpoint-url YOUR-ENDPOINT --cors-configuration file://cors.json (JSON form: {"CORSRules": […]}).`,
+        format: 'json',
+        text: awsCliJson(origin),
+        where: `Save as cors.json, then run: aws s3api put-bucket-cors --bucket ${bucket} --endpoint-url ${ENDPOINT_HINT[provider]} --cors-configuration file://cors.json (or paste the rule into the console's CORS editor if it has one).`,
       };
   }
 }

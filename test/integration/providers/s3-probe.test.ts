@@ -54,7 +54,7 @@ describe('capability probe on S3', () => {
       { pageOrigin: 'https://www.typingmind.com', endpoint: 'http://127.0.0.1:1', bucket: server.bucket },
     );
     expect(r.steps[0].code).toBe('cors-or-network');
-    expect(r.steps[0].cors?.format).toBe('xml');
-    expect(r.steps[0].cors?.text).toContain('<AllowedOrigin>https://www.typingmind.com</AllowedOrigin>');
+    expect(r.steps[0].cors?.provider).toBe('other');
+    expect(JSON.parse(r.steps[0].cors?.text ?? '').CORSRules[0].AllowedOrigins).toEqual(['https://www.typingmind.com']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allCorsInstructions, corsInstructions, guessCorsProvider, normaliseOrigin } from '../../../src/providers/cors';
+import { allCorsInstructions, corsInstructions, guessCorsProvider, normaliseOrigin, s3CorsXml } from '../../../src/providers/cors';
 
 const ORIGIN = 'https://www.typingmind.com';
 
@@ -38,15 +38,24 @@ describe('CORS configuration text', () => {
     expect(c.where).toContain('gs://g');
   });
 
-  it('Wasabi, iDrive E2 and others: S3 XML, with the origin escaped', () => {
+  it('Wasabi, iDrive E2 and others: the AWS CLI put-bucket-cors JSON, with the command to run', () => {
     for (const p of ['wasabi', 'idrive', 'other'] as const) {
-      const c = corsInstructions(p, 'https://a.example');
-      expect(c.format).toBe('xml');
-      expect(c.text).toContain('<AllowedOrigin>https://a.example</AllowedOrigin>');
-      expect(c.text).toContain('<ExposeHeader>ETag</ExposeHeader>');
-      for (const m of ['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) expect(c.text).toContain(`<AllowedMethod>${m}</AllowedMethod>`);
+      const c = corsInstructions(p, 'https://a.example', 'bk');
+      expect(c.format).toBe('json');
+      expect(JSON.parse(c.text)).toEqual({
+        CORSRules: [{ AllowedHeaders: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedOrigins: ['https://a.example'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 }],
+      });
+      expect(c.where).toContain('aws s3api put-bucket-cors --bucket bk');
     }
-    expect(corsInstructions('other', 'http://x<y>').text).toContain('x&lt;y&gt;');
+    expect(corsInstructions('wasabi', ORIGIN).where).toContain('wasabisys.com');
+  });
+
+  it('also has the S3 XML form, with the origin escaped', () => {
+    const xml = s3CorsXml('https://a.example/');
+    expect(xml).toContain('<AllowedOrigin>https://a.example</AllowedOrigin>');
+    expect(xml).toContain('<ExposeHeader>ETag</ExposeHeader>');
+    for (const m of ['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) expect(xml).toContain(`<AllowedMethod>${m}</AllowedMethod>`);
+    expect(s3CorsXml('x<y>')).toContain('x&lt;y&gt;');
   });
 
   it('MinIO: the server-wide setting, since it has no per-bucket CORS', () => {
