@@ -1,32 +1,255 @@
 /**
  * Wires the services together and returns the public API. Everything that touches the page starts here.
+ *
+ * Order matters: the change feed is installed and the URL's secrets are taken off the address bar
+ * synchronously, before the first await, so no TypingMind write is missed and nothing else on the page sees
+ * the secrets. Everything after that waits for the saved configuration.
  */
-import type { ApiEvent, CloudSyncApi, SyncStatus } from './api';
-import { CloudSyncError } from './errors';
-import { mountSyncButton } from './ui/sync-button';
+import type { ApiEvent, BackupInfo, CloudSyncApi, ProgressEvent, SyncReport, SyncStatus } from './api';
+import { forgetDevice, loadConfig, saveSettings, setAutoSync, setLogging, type ConfigEnv, type ResolvedConfig } from './config';
+import { CloudSyncError, isCloudSyncError } from './errors';
+import { createHostStore } from './host/host-store';
+import { installChangeFeed } from './host/change-feed';
+import { DirtySet } from './host/dirty-set';
+import { createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
+import { probeStore } from './providers/probe';
+import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
+import { BaseStore } from './sync/base-store';
+import { SyncEngine, type CycleResult } from './sync/engine';
+import type { UiController } from './ui/controller';
+import { mountUi } from './ui';
+import { showReloadNotice } from './ui/reload-notice';
 
-export function startExtension(win: Window): CloudSyncApi {
-  const listeners = new Map<ApiEvent, Set<(payload: unknown) => void>>();
-  const status: SyncStatus = { state: 'unconfigured', lastSync: 0, pending: 0, leader: false };
-  const notReady = () => Promise.reject(new CloudSyncError('not-configured', 'Cloud Sync is not configured yet.'));
+/** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
+const BACKSTOP_MS = 10 * 60_000;
 
-  mountSyncButton(win.document, () => {});
+type Events = { status: SyncStatus; synced: SyncReport; error: { message: string; code?: string }; progress: ProgressEvent };
 
-  return {
+export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
+  const feed = installChangeFeed(win);
+  const env: ConfigEnv = { localStorage: win.localStorage, indexedDB: win.indexedDB, location: win.location, history: win.history };
+  const configReady = loadConfig(env); // strips the URL's secrets synchronously, before its first await
+
+  const logger = createLogger({ enabled: false });
+  const log = logger.scoped('sync');
+  const bus = createEventBus<Events>();
+  const dirty = new DirtySet();
+  let status: SyncStatus = { state: 'idle', lastSync: 0, pending: 0, leader: false };
+  let config: ResolvedConfig | undefined;
+  let session: Session | undefined;
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+
+  const setStatus = (patch: Partial<SyncStatus>) => {
+    status = { ...status, ...patch, pending: dirty.size };
+    bus.emit('status', status);
+    session?.runtime.publishStatus(status);
+  };
+
+  feed.onChange((keys) => {
+    dirty.mark(keys);
+    session?.runtime.noteLocalChange(keys.map((k) => k.key));
+    session?.runtime.scheduler.noteChange();
+    if (status.pending !== dirty.size) setStatus({});
+  });
+
+  const controller = makeController();
+  // The button appears as soon as TypingMind's sidebar does, configured or not.
+  const ui = mountUi(win.document, controller);
+
+  void (async () => {
+    try {
+      config = await configReady;
+      logger.setEnabled(config.logging);
+      for (const p of config.urlProblems) log.warn(`URL parameter ignored: ${p.message}`);
+      if (config.openModal) win.setTimeout(() => void ui.openModal(), 1000);
+      if (!config.configured || !config.keys) {
+        setStatus({ state: 'unconfigured' });
+        resolveReady();
+        return;
+      }
+      if (config.noSync) {
+        setStatus({ state: 'disabled' });
+        resolveReady();
+        return;
+      }
+      session = await startSession(config);
+    } catch (e) {
+      fail(e);
+      resolveReady();
+    }
+  })();
+
+  function fail(e: unknown) {
+    const message = e instanceof Error ? e.message : String(e);
+    log.error(message);
+    setStatus({ state: 'error', error: message });
+    bus.emit('error', { message, code: isCloudSyncError(e) ? e.code : undefined });
+  }
+
+  interface Session {
+    provider: ProviderHandle;
+    engine: SyncEngine;
+    runtime: SyncRuntime<CycleResult>;
+    confirmed: Set<string>;
+  }
+
+  async function startSession(cfg: ResolvedConfig): Promise<Session> {
+    const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
+    if (!provider) throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to choose a provider.');
+    const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: feed });
+    const base = await BaseStore.open(win.indexedDB);
+    const engine = new SyncEngine({
+      store: provider.store,
+      host,
+      base,
+      keys: cfg.keys!,
+      scope: provider.scope,
+      options: { massDeleteThreshold: cfg.massDeleteThreshold },
+      onProgress: (p) => bus.emit('progress', p),
+      log: (level, message, data) => log[level](message, data),
+    });
+    const confirmed = new Set<string>();
+    let lastFull = 0;
+    let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
+
+    const runtime = createSyncRuntime<CycleResult>({
+      autoSync: cfg.autoSync,
+      noSync: cfg.noSync,
+      schedule: { intervalMs: cfg.syncIntervalMs, quietMs: cfg.quietPeriodMs },
+      onDirtyKeys: (keys) => dirty.mark(keys.map((key) => ({ key, area: win.localStorage.getItem(key) !== null ? 'ls' : 'idb', at: Date.now() }))),
+      onRemoteStatus: (s) => {
+        status = { ...s, leader: false };
+        bus.emit('status', status);
+        if (s.state === 'success' || s.state === 'error') resolveReady();
+      },
+      onLeaderChange: (leader) => {
+        setStatus({ leader });
+        if (!leader) win.setTimeout(resolveReady, 3000); // a follower's first sync is the leader's
+      },
+      onRunError: (e) => fail(e),
+      shouldFlushOnPageHide: () => dirty.size > 0 && dirty.size <= 20,
+      run: async ({ trigger }) => {
+        if (!capabilitiesKnown && provider.store.kind === 's3') {
+          // Once per bucket: does it honour conditional writes? It decides how metadata.json is written.
+          const probe = await probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket });
+          if (probe.ok) {
+            saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
+            Object.assign(provider.store.capabilities, probe.capabilities);
+            capabilitiesKnown = true;
+          }
+        }
+        const now = Date.now();
+        const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
+        const taken = dirty.take(dirty.settled(now, 0));
+        setStatus({ state: 'syncing', error: undefined });
+        try {
+          let r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
+          if (full) lastFull = now;
+          if (r.held.length && trigger === 'manual' && win.confirm(`${r.holdReason}\n\nDelete them now?`)) {
+            for (const h of r.held) confirmed.add(h.key);
+            r = await engine.runCycle({ full: false, dirty: new Map(), confirmedDeletions: confirmed });
+          }
+          const failed = new Set(r.failedKeys);
+          dirty.mark(taken.filter((e) => failed.has(e.key)));
+          if (r.downloaded.length || r.deleted.some((k) => !r.uploaded.includes(k))) showReloadNotice(win.document, r.downloaded.length + r.deleted.length);
+          setStatus({ state: r.errors.length || r.held.length ? 'error' : 'success', lastSync: Date.now(), error: r.holdReason ?? (r.errors[0] && `${r.errors.length} item(s) could not be synced: ${r.errors[0].message}`) });
+          bus.emit('synced', r);
+          resolveReady();
+          return r;
+        } catch (e) {
+          dirty.mark(taken);
+          fail(e);
+          resolveReady();
+          throw e;
+        }
+      },
+    });
+    return { provider, engine, runtime, confirmed };
+  }
+
+  function requireSession(): Session {
+    if (session) return session;
+    if (config?.noSync) throw new CloudSyncError('sync-disabled', 'Sync is turned off on this page (the URL has ?nosync).');
+    throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to enter your storage settings and password.');
+  }
+
+  function makeController(): UiController {
+    return {
+      async load() {
+        const c = config ?? (await configReady);
+        return { form: c.form, passwordSaved: !!c.keys, configured: c.configured, noSync: c.noSync, version: __CLOUDSYNC_VERSION__ };
+      },
+      async save(form) {
+        try {
+          const saved = await saveSettings(env, form);
+          if (!saved.ok) return { ok: false, problems: saved.problems, message: 'Please fix the fields marked below.' };
+          const provider = createProvider(saved.config, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
+          if (!provider) return { ok: false, problems: [], message: 'The settings were saved, but they do not name a storage provider.' };
+          const probe = await probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: saved.config.s3?.endpoint, bucket: saved.config.s3?.bucket });
+          const steps = probe.steps.map((s) => ({ label: s.step, state: s.ok ? ('ok' as const) : ('failed' as const), message: s.message + (s.cors ? `\n${s.cors.text}` : '') }));
+          if (!probe.ok) return { ok: false, problems: [], probe: steps, message: 'The settings were saved, but the connection check failed: see the steps below.' };
+          saveCapabilities(win.localStorage, scopeOf(saved.config), probe.capabilities);
+          win.setTimeout(() => win.location.reload(), 1500);
+          return { ok: true, problems: [], probe: steps, message: 'Saved. The connection works; the page reloads to start syncing.' };
+        } catch (e) {
+          return { ok: false, problems: [], message: e instanceof Error ? e.message : String(e) };
+        }
+      },
+      async syncNow() {
+        try {
+          const report = await api.syncNow();
+          const n = report.uploaded.length + report.downloaded.length + report.deleted.length;
+          return { ok: report.errors.length === 0, report, message: n ? `Synced ${n} item(s).` : 'Everything is up to date.' };
+        } catch (e) {
+          return { ok: false, message: e instanceof Error ? e.message : String(e) };
+        }
+      },
+      status: () => status,
+      onStatus: (l) => bus.on('status', l),
+      async setAutoSync(on) {
+        setAutoSync(win.localStorage, on);
+        session?.runtime.setAutoSync(on);
+      },
+      async setLogging(on) {
+        setLogging(win.localStorage, on);
+        logger.setEnabled(on);
+      },
+      async signInWithGoogle() {
+        const auth = session?.provider.googleAuth;
+        if (!auth) return { ok: false, message: 'Save the Google Drive settings first, then sign in.' };
+        try {
+          await auth.getAccessToken(true);
+          return { ok: true, message: 'Signed in to Google Drive.' };
+        } catch (e) {
+          return { ok: false, message: e instanceof Error ? e.message : String(e) };
+        }
+      },
+      async forgetDevice() {
+        session?.runtime.stop();
+        await forgetDevice(env);
+      },
+      logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
+    };
+  }
+
+  const notYet = (what: string) => Promise.reject(new CloudSyncError('not-configured', `${what} is not available in this build yet.`));
+
+  const api: CloudSyncApi = {
     version: __CLOUDSYNC_VERSION__,
-    ready: Promise.resolve(),
+    ready,
     get status() {
       return { ...status };
     },
-    syncNow: notReady,
-    runDailyBackup: notReady,
-    createSnapshot: notReady,
-    listBackups: notReady,
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener);
-      return () => set!.delete(listener);
+    async syncNow() {
+      return requireSession().runtime.syncNow();
+    },
+    runDailyBackup: () => notYet('The daily backup') as Promise<BackupInfo | null>,
+    createSnapshot: () => notYet('Snapshots') as Promise<BackupInfo>,
+    listBackups: () => notYet('The backup list') as Promise<BackupInfo[]>,
+    on(event: ApiEvent, listener: (payload: unknown) => void) {
+      return bus.on(event, listener as never);
     },
   };
+  return api;
 }
