@@ -2,7 +2,7 @@
  * The one interface the UI talks to. The UI knows nothing of config storage, providers or the engine: the app
  * (src/app.ts) implements this over them. Tests give the UI a small double of it.
  */
-import type { BackupInfo, SyncReport, SyncStatus } from '../api';
+import type { BackupInfo, ProgressEvent, SyncReport, SyncStatus } from '../api';
 import type { SettingsForm, SettingsProblem } from '../config/settings-model';
 
 export type { SettingsForm, SettingsProblem, SettingsField } from '../config/settings-model';
@@ -100,6 +100,8 @@ export interface UiController {
   backups?: BackupsController;
   /** When present, the modal shows "Recently Deleted Items". */
   deleted?: DeletedController;
+  /** When present, long work (upload, download, backup, restore) shows a progress bar. Returns an unsubscribe. */
+  onProgress?(listener: (progress: ProgressEvent) => void): () => void;
   /** When present, the modal shows a log viewer (for browsers without developer tools). Newest last. */
   logLines?(): string[];
 }

@@ -92,6 +92,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const snapshotButton = backups ? h(doc, 'button', { type: 'button', id: 'create-snapshot', class: 'tcs-btn tcs-btn-blue', disabled: true }, 'Snapshot') : null;
   const lastSyncMsg = h(doc, 'span', { id: 'last-sync-msg' });
   const actionMsg = h(doc, 'div', { id: 'action-msg', role: 'status', 'aria-live': 'polite' });
+  const progress = h(doc, 'progress', { id: 'sync-progress', max: 1, value: 0, hidden: true });
   const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
 
   const content = h(
@@ -102,6 +103,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     h(doc, 'div', { class: 'tcs-logging-row' }, h(doc, 'label', { class: 'tcs-toggle' }, 'Console Logging', logging)),
     h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, snapshotButton, closeButton)),
     lastSyncMsg,
+    progress,
     actionMsg,
     probeList,
   );
@@ -279,6 +281,19 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
 
   onStatus(controller.status());
   cleanups.push(controller.onStatus(onStatus));
+  if (controller.onProgress) {
+    const phaseText = { upload: 'Uploading', download: 'Downloading', backup: 'Backing up', restore: 'Restoring' } as const;
+    cleanups.push(
+      controller.onProgress((p) => {
+        const running = p.total > 0 && p.done < p.total;
+        progress.hidden = !running;
+        progress.max = Math.max(1, p.total);
+        progress.value = Math.min(p.done, p.total);
+        progress.setAttribute('aria-label', `${phaseText[p.phase] ?? p.phase}: ${p.done} of ${p.total}`);
+        if (running) say(`${phaseText[p.phase] ?? p.phase} ${p.done} of ${p.total}…`, 'info');
+      }),
+    );
+  }
 
   (doc.body ?? doc.documentElement).append(overlay);
   openOnly(sections, 'sync-diagnostics');

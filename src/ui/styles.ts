@@ -84,6 +84,8 @@ const CSS = `
 .tcs-guide ol { margin: .25rem 0 0; padding-left: 1.25rem; }
 #google-auth-status { padding-top: .5rem; text-align: center; font-size: 12px; color: #a1a1aa; }
 .tcs-danger-zone { margin-top: .75rem; padding-top: .5rem; border-top: 1px solid #3f3f46; }
+#sync-progress { display: block; width: 100%; height: 6px; margin-top: .5rem; accent-color: #3b82f6; }
+#sync-progress[hidden] { display: none; }
 @media (max-width: 640px) {
   .tcs-overlay { padding: .5rem; }
   .cloud-sync-modal { max-height: calc(100vh - 1rem); }

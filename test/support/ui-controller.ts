@@ -1,7 +1,7 @@
 /**
  * A small UiController double for UI tests: records what the UI sends, answers with what the test sets.
  */
-import type { SyncStatus } from '../../src/api';
+import type { ProgressEvent, SyncStatus } from '../../src/api';
 import type { BackupsController, DeletedController, ModalState, SaveOutcome, SettingsForm, SignInOutcome, SyncNowOutcome, UiController } from '../../src/ui/controller';
 
 export class FakeController implements UiController {
@@ -17,6 +17,7 @@ export class FakeController implements UiController {
   backups?: BackupsController;
   deleted?: DeletedController;
   logLines?: () => string[];
+  onProgress?: (listener: (p: ProgressEvent) => void) => () => void;
   /** When set, syncNow waits for this before answering. */
   syncGate?: Promise<void>;
   private listeners = new Set<(s: SyncStatus) => void>();

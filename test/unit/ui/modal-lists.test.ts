@@ -204,3 +204,28 @@ describe('Log', () => {
     expect(document.querySelector('#tcs-log-output script')).toBeNull();
   });
 });
+
+describe('progress', () => {
+  it('shows a bar while long work runs and hides it when done', async () => {
+    let emit!: (p: import('../../../src/api').ProgressEvent) => void;
+    let unsubscribed = false;
+    ctl.onProgress = (l) => {
+      emit = l;
+      return () => void (unsubscribed = true);
+    };
+    const modal = openSyncModal(document, ctl);
+    await modal.ready;
+    const bar = el<HTMLProgressElement>('sync-progress');
+    expect(bar.hidden).toBe(true);
+    emit({ phase: 'upload', done: 3, total: 10 });
+    expect(bar.hidden).toBe(false);
+    expect(bar.value).toBe(3);
+    expect(bar.max).toBe(10);
+    expect(bar.getAttribute('aria-label')).toBe('Uploading: 3 of 10');
+    expect(el('action-msg').textContent).toBe('Uploading 3 of 10…');
+    emit({ phase: 'upload', done: 10, total: 10 });
+    expect(bar.hidden).toBe(true);
+    modal.close();
+    expect(unsubscribed).toBe(true);
+  });
+});
