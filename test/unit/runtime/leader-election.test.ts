@@ -25,7 +25,9 @@ class CuttableChannel extends BroadcastChannel implements BroadcastChannelLike {
   }
 }
 
-const FAST = { heartbeatMs: 40, leaderTimeoutMs: 400, hiddenLeaderTimeoutMs: 2000, claimWindowMs: 60 };
+// Short enough for a quick test, with margins wide enough for a loaded CI machine (an event-loop stall under the
+// leader timeout must not look like a dead leader).
+const FAST = { heartbeatMs: 50, leaderTimeoutMs: 1000, hiddenLeaderTimeoutMs: 3500, claimWindowMs: 100 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let elections: LeaderElection[] = [];

@@ -14,7 +14,7 @@ afterEach(() => {
 /** One tab's channel over Node's real BroadcastChannel; `lead` flips whether it thinks it is the leader. */
 function tab(tabId: string, lead = false, extra: Partial<TabChannelOptions> = {}) {
   const state = { lead };
-  const channel = createTabChannel({ name, tabId, isLeader: () => state.lead, acceptTimeoutMs: 300, idleTimeoutMs: 400, keepAliveMs: 50, dirtyRetryMs: 80, ...extra });
+  const channel = createTabChannel({ name, tabId, isLeader: () => state.lead, acceptTimeoutMs: 500, idleTimeoutMs: 800, keepAliveMs: 50, dirtyRetryMs: 80, ...extra });
   open.push(channel);
   return { channel, state };
 }
@@ -92,7 +92,7 @@ describe('tab channel: Sync now through the leader', () => {
     const leader = tab('L', true);
     const follower = tab('F');
     leader.channel.handle(SYNC_NOW, async () => {
-      await sleep(1000); // more than twice idleTimeoutMs
+      await sleep(2000); // more than twice idleTimeoutMs
       return report(['BIG']);
     });
     await expect(follower.channel.syncNow()).resolves.toEqual(report(['BIG']));
