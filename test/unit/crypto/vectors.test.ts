@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   contentKeyBytes,
@@ -10,8 +11,9 @@ import {
 } from '../../../src/crypto';
 import { base64ToBytes, bytesToHex, hexToBytes } from '../../../src/crypto/bytes';
 import { isCloudSyncError } from '../../../src/errors';
+import { FIXTURES_DIR } from '../../support/fixture-bucket';
 
-const DIR = '/work/shared/fixtures/crypto-vectors';
+const DIR = join(FIXTURES_DIR, 'crypto-vectors');
 interface Vector {
   name: string;
   kind: 'json' | 'bytes';
