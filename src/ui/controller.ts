@@ -79,6 +79,26 @@ export interface DeletedController {
   restore(keys: string[]): Promise<ActionOutcome>;
 }
 
+/** One conflict record: both devices changed `key`; `discarded` is the version that was not kept. */
+export interface ConflictItem {
+  id: number;
+  key: string;
+  /** Epoch ms when the sync resolved it. */
+  at: number;
+  kept: 'local' | 'remote' | 'merged';
+  discarded: unknown;
+  /** For chats: the message that differed. */
+  messageId?: string;
+}
+
+/** "Conflicts" (DESIGN.md, UI): the versions a sync did not keep, with restore. */
+export interface ConflictsController {
+  list(): Promise<ConflictItem[]>;
+  /** Writes the discarded version back (it syncs out like any edit). */
+  restore(id: number): Promise<ActionOutcome>;
+  dismiss(id: number): Promise<ActionOutcome>;
+}
+
 export interface UiController {
   load(): Promise<ModalState>;
   /** Validates, checks the connection, and stores the settings when they are good. Never throws. */
@@ -100,6 +120,8 @@ export interface UiController {
   backups?: BackupsController;
   /** When present, the modal shows "Recently Deleted Items". */
   deleted?: DeletedController;
+  /** When present, the modal shows "Conflicts". */
+  conflicts?: ConflictsController;
   /** When present, long work (upload, download, backup, restore) shows a progress bar. Returns an unsubscribe. */
   onProgress?(listener: (progress: ProgressEvent) => void): () => void;
   /** When present, the modal shows a log viewer (for browsers without developer tools). Newest last. */

@@ -13,4 +13,6 @@ export type {
   BackupsController,
   DeletedController,
   DeletedItem,
+  ConflictItem,
+  ConflictsController,
 } from './controller';

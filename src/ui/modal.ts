@@ -12,6 +12,7 @@ import { FIELD_IDS, clearProblems, fillForm, readForm, showProblems } from './fo
 import { confirmTwice } from './confirm-twice';
 import { buildBackups } from './sections/backups';
 import { buildCommonSettings } from './sections/common-settings';
+import { buildConflicts } from './sections/conflicts';
 import { buildDeletedItems } from './sections/deleted-items';
 import { buildLogViewer } from './sections/log-viewer';
 import { buildDiagnostics } from './sections/diagnostics';
@@ -71,8 +72,9 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const provider = buildProviderSettings(doc);
   const common = buildCommonSettings(doc);
   const deleted = controller.deleted ? buildDeletedItems(doc, controller.deleted, say) : undefined;
+  const conflicts = controller.conflicts ? buildConflicts(doc, controller.conflicts, say) : undefined;
   const log = controller.logLines ? buildLogViewer(doc, () => controller.logLines!()) : undefined;
-  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, log?.section].filter(
+  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, conflicts?.section, log?.section].filter(
     (x): x is Section => x !== undefined,
   );
   wireAccordion(sections);
@@ -83,6 +85,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     });
   loadOnOpen(backups?.section, () => void backups!.reload(state?.configured ?? false));
   loadOnOpen(deleted?.section, () => void deleted!.reload(state?.configured ?? false));
+  loadOnOpen(conflicts?.section, () => void conflicts!.reload());
 
   // ---- bottom
   const logging = h(doc, 'input', { type: 'checkbox', id: 'console-logging-toggle' });
