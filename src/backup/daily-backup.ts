@@ -14,7 +14,7 @@ import { backupManifestKey, buildDailyManifest, dailyBackupFolder, hasDailyBacku
 import { isCloudSyncError } from '../errors';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import { copyLiveStateInto, readLiveState } from './live-state';
-import { readManifestIndex, updateManifestIndex } from './manifest-index-store';
+import { isInProgress, readManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { applyRetention, type RetentionResult } from './retention';
 import { failureFields, outcomeOf, writeManifestAndIndex, type BackupOutcome } from './snapshot';
 
@@ -35,10 +35,6 @@ const JSON_PUT = { contentType: 'application/json' };
 
 function claimManifest(folder: string, created: number): BackupManifest {
   return { ...buildDailyManifest({ created, totalItems: 0, copiedItems: 0, backupFolder: folder }), tcsInProgress: true };
-}
-
-export function isInProgress(m: BackupManifest): boolean {
-  return m.tcsInProgress === true;
 }
 
 type Claim = { kind: 'claimed'; etag: string } | { kind: 'skip'; reason: DailySkipReason; existing?: BackupManifest };

@@ -30,7 +30,18 @@ const MANIFEST_PATH = new RegExp(`^${BACKUPS_PREFIX}[^/]+/${BACKUP_MANIFEST_NAME
 const JSON_PUT = { contentType: 'application/json' };
 const MAX_CAS_ATTEMPTS = 5;
 
-/** Reads every `backups/<folder>/backup-manifest.json`; damaged ones are skipped and named in `warnings`. */
+/**
+ * A daily backup's claim: the manifest a device writes first to reserve the day (daily-backup.ts). It is not
+ * a backup yet, so it never enters the index.
+ */
+export function isInProgress(m: BackupManifest): boolean {
+  return m.tcsInProgress === true;
+}
+
+/**
+ * Reads every `backups/<folder>/backup-manifest.json`; damaged ones are skipped and named in `warnings`,
+ * claims of backups still being written are skipped.
+ */
 export async function scanManifests(store: CloudStore, options: RequestOptions = {}): Promise<{ index: BackupManifest[]; warnings: string[] }> {
   const keys: string[] = [];
   for await (const page of store.list(BACKUPS_PREFIX, options)) for (const e of page) if (MANIFEST_PATH.test(e.key)) keys.push(e.key);
@@ -45,7 +56,7 @@ export async function scanManifests(store: CloudStore, options: RequestOptions =
       return null;
     }
   });
-  const index = found.filter((m): m is BackupManifest => m !== null);
+  const index = found.filter((m): m is BackupManifest => m !== null && !isInProgress(m));
   // Oldest first, the order in which the original appends to the index.
   index.sort((a, b) => a.created - b.created);
   return { index, warnings };

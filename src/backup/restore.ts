@@ -35,9 +35,9 @@ import type { ListEntry } from '../providers/cloud-store';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import { normaliseBackupFolder } from './backup-folder';
 import { describeError, runCopies, type CopyJob } from './copy-objects';
-import { isInProgress } from './daily-backup';
 import { deleteFolder, listFolder } from './folder-store';
 import { readLiveState, type LiveState } from './live-state';
+import { isInProgress } from './manifest-index-store';
 import { changedKeys, planRestore, type RestoreCopy, type RestorePlan } from './restore-plan';
 import { takeSnapshot, writeManifestAndIndex, type BackupOutcome } from './snapshot';
 

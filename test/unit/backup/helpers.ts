@@ -33,7 +33,7 @@ export function live(type: 'idb' | 'ls' | 'blob', extra: Record<string, unknown>
  * A bucket with: two idb items, one ls item, one attachment (all live), a tombstoned key whose orphan object
  * is still there, and an orphan object no entry mentions. Object bodies are distinct byte strings.
  */
-export async function seedBucket(store: CloudStore = createMemoryStore()) {
+export async function seedBucket(store: MemoryStore = createMemoryStore()) {
   const items: Record<string, MetadataEntry> = {
     CHAT_a: live('idb', { chatFingerprint: 'x|1|m|t' }),
     TM_useTheme: live('idb'),
