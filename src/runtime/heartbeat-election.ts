@@ -1,8 +1,9 @@
 /**
  * Leadership over BroadcastChannel, for browsers without Web Locks. The leader sends a heartbeat; a tab that
  * hears none for a while calls an election. Unlike the original (§5, W14), the tie-break is deterministic:
- * - an election is a claim window: every candidate announces itself, and when the window closes the smallest
- *   tab id among the claims heard wins; the others wait for the winner's heartbeat;
+ * - an election is a claim window: every candidate announces itself (and claims back to each new claimant it
+ *   hears, so a tab that opened a moment later learns of it too), and when the window closes the smallest tab
+ *   id among the claims heard wins; the others wait for the winner's heartbeat;
  * - an incumbent leader answers every claim with a heartbeat, and a candidate that hears one gives up, so a new
  *   tab never unseats a working leader;
  * - should two leaders ever hear each other (a message lost or a frozen tab waking up), the larger id steps
@@ -138,7 +139,12 @@ export function createHeartbeatElection(o: HeartbeatElectionOptions): HeartbeatE
     switch (m.t) {
       case 'claim':
         if (role === 'leader') beat(); // the incumbent stays
-        else if (role === 'candidate') claims.add(m.from);
+        else if (role === 'candidate' && !claims.has(m.from)) {
+          // Claim back: a tab that opened after our claim went out never heard it, and both sides must
+          // close their windows with the same set of claims to pick the same winner.
+          claims.add(m.from);
+          post({ t: 'claim', from: tabId });
+        }
         break;
       case 'hb':
         if (role === 'leader') {
