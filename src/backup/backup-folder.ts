@@ -16,7 +16,7 @@ export function normaliseBackupFolder(input: string): string {
   if (s.endsWith(manifestSuffix)) s = s.slice(0, -manifestSuffix.length);
   while (s.endsWith('/')) s = s.slice(0, -1);
   const name = s.startsWith(BACKUPS_PREFIX) ? s.slice(BACKUPS_PREFIX.length) : s;
-  if (name === '' || name.includes('/') || name === '.' || name === '..' || BACKUPS_PREFIX + name === MANIFEST_INDEX_KEY) {
+  if (name === '' || s === BACKUPS_PREFIX.slice(0, -1) || name.includes('/') || name === '.' || name === '..' || BACKUPS_PREFIX + name === MANIFEST_INDEX_KEY) {
     throw new CloudSyncError(
       'not-found',
       `"${String(input)}" is not the name of a backup folder. Choose a backup from the list of available backups.`,
