@@ -21,8 +21,9 @@ import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
  * a normal My Drive folder `TypingMind-Cloud-Sync`, each `/` of a key a nested folder, the last
  * segment the file name — so a bucket the original wrote is found and read as it is.
  *
- * ETags: Drive v3 has none, so our opaque etag is the file's `version` (a number Drive raises on
- * every change). Compare-and-swap rides on the one precondition Drive really honours: the v2
+ * ETags: Drive v3 has none, so our opaque etag is the file's id and `version` (a number Drive
+ * raises on every change; the id too, because a file deleted and recreated by another device
+ * starts counting again). Compare-and-swap rides on the one precondition Drive really honours: the v2
  * API's file `etag` sent as `If-Match` on an update, which Drive answers 412 `conditionNotMet`
  * when the file moved on. A conditional put reads `{etag, version}` (v2), refuses when the
  * version differs from the caller's, and writes with `If-Match: etag`, so nothing slips between
@@ -148,7 +149,7 @@ class DriveStoreImpl implements DriveStore {
     const { signal } = options;
     const file = await this.currentFile(key, signal);
     if (!file) return { kind: 'not-found' };
-    const etag = file.version ?? '';
+    const etag = etagOf(file.id, file.version);
     if (options.ifNoneMatch !== undefined && options.ifNoneMatch === etag) return { kind: 'not-modified', etag };
     // Metadata first, bytes second: if the file changes in between, the bytes are newer than the
     // etag we report, never older, so a later compare-and-swap can only fail safe.
@@ -208,9 +209,21 @@ class DriveStoreImpl implements DriveStore {
     const { signal } = options;
     const mediaType = options.contentType ?? 'application/octet-stream';
     if (options.ifMatch !== undefined) {
+      // With a cached id the v2 read inside conditionalUpdate is the existence check: 2 requests.
+      const cachedId = this.fileIds.get(key);
+      if (cachedId) {
+        const result = await this.conditionalUpdate(key, cachedId, body, mediaType, options.ifMatch, signal);
+        if (result !== 'gone') return result;
+        this.fileIds.delete(key); // perhaps replaced by a file with a new id: look it up by name
+      }
       const file = await this.currentFile(key, signal);
       if (!file) throw preconditionFailed(key, 'it no longer exists');
-      return this.conditionalUpdate(key, file, body, mediaType, options.ifMatch, signal);
+      const result = await this.conditionalUpdate(key, file.id, body, mediaType, options.ifMatch, signal);
+      if (result === 'gone') {
+        this.fileIds.delete(key);
+        throw preconditionFailed(key, 'it was deleted');
+      }
+      return result;
     }
     if (options.ifNoneMatch === '*') return this.createIfAbsent(key, body, mediaType, signal);
 
@@ -218,22 +231,23 @@ class DriveStoreImpl implements DriveStore {
     const file = await this.currentFile(key, signal, false);
     if (file) {
       const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
-      if (updated) return { etag: updated.version ?? '' };
+      if (updated) return { etag: etagOf(updated.id, updated.version) };
       this.fileIds.delete(key); // deleted meanwhile: create it afresh below
     }
     const created = await this.createFile(key, body, mediaType, signal);
-    return { etag: created.version ?? '' };
+    return { etag: etagOf(created.id, created.version) };
   }
 
+  /** 'gone' when the file id no longer exists. */
   private async conditionalUpdate(
     key: string,
-    file: DriveFile,
+    fileId: string,
     body: Uint8Array,
     mediaType: string,
     expected: string,
     signal?: AbortSignal,
-  ): Promise<PutResult> {
-    const id = encodeURIComponent(file.id);
+  ): Promise<PutResult | 'gone'> {
+    const id = encodeURIComponent(fileId);
     // A 412 means the v2 etag moved between our read and our write; re-read once more: if the
     // version moved too, the caller's view is stale.
     for (let round = 0; round < 3; round++) {
@@ -246,11 +260,10 @@ class DriveStoreImpl implements DriveStore {
       });
       if (head.status === 404) {
         await head.body?.cancel();
-        this.fileIds.delete(key);
-        throw preconditionFailed(key, 'it was deleted');
+        return 'gone';
       }
       const current = (await head.json()) as { etag: string; version: string };
-      if (String(current.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
+      if (etagOf(fileId, current.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
       const fields = 'fields=etag%2Cversion%2CmodifiedDate'; // v2 names: modifiedDate, not modifiedTime
       const res =
         body.length <= this.multipartLimit
@@ -281,11 +294,10 @@ class DriveStoreImpl implements DriveStore {
       }
       if (res.status === 404) {
         await res.body?.cancel();
-        this.fileIds.delete(key);
-        throw preconditionFailed(key, 'it was deleted');
+        return 'gone';
       }
       const saved = (await res.json()) as { version: string | number };
-      return { etag: String(saved.version) };
+      return { etag: etagOf(fileId, saved.version) };
     }
     throw preconditionFailed(key, 'it kept changing while we saved');
   }
@@ -306,7 +318,7 @@ class DriveStoreImpl implements DriveStore {
       this.fileIds.set(key, winner.id);
       throw preconditionFailed(key, 'another device created it at the same moment');
     }
-    return { etag: created.version ?? '' };
+    return { etag: etagOf(created.id, created.version) };
   }
 
   private async createFile(key: string, body: Uint8Array, mediaType: string, signal?: AbortSignal): Promise<DriveFile> {
@@ -441,7 +453,7 @@ class DriveStoreImpl implements DriveStore {
         yield {
           key: `${path}${chosen.name}`,
           size: Number(chosen.size ?? 0),
-          etag: chosen.version,
+          etag: etagOf(chosen.id, chosen.version),
           lastModified: chosen.modifiedTime ? Date.parse(chosen.modifiedTime) : undefined,
         };
       }
@@ -672,6 +684,11 @@ class DriveStoreImpl implements DriveStore {
       pageToken = page.nextPageToken;
     } while (pageToken);
   }
+}
+
+/** Our opaque etag: which file, and which version of it. */
+function etagOf(id: string, version: string | number | undefined): string {
+  return `${id}:${version ?? 0}`;
 }
 
 function preconditionFailed(key: string, why: string): CloudSyncError {

@@ -343,6 +343,18 @@ describe('conditional requests and what they cost', () => {
     expect(write?.query.uploadType).toBe('media');
   });
 
+  it('an etag from a file that was deleted and recreated (same name, same version number) does not match', async () => {
+    const deviceA = makeStore();
+    const old = await deviceA.put('metadata.json', enc.encode('old file'));
+    await deviceA.deleteMany(['metadata.json']);
+    const deviceB = makeStore();
+    const fresh = await deviceB.put('metadata.json', enc.encode('new file'));
+    expect(fresh.etag.split(':')[1]).toBe(old.etag.split(':')[1]); // the version number alone would collide
+    const err = await caught(makeStore().put('metadata.json', enc.encode('stale writer'), { ifMatch: old.etag }));
+    expect(err.code).toBe('precondition-failed');
+    expect(text(await deviceB.get('metadata.json'))).toBe('new file');
+  });
+
   it('a large conditional write goes through a resumable v2 session guarded by If-Match', async () => {
     const store = makeStore({ multipartLimit: 1024, chunkSize: 256 * 1024 });
     const big = new Uint8Array(600 * 1024).fill(7);
