@@ -1,0 +1,61 @@
+/**
+ * Chromium's own counters through the DevTools protocol: JS heap sampled during a phase (its peak), and the
+ * main thread's cumulative task / script time read before and after one.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+
+export interface PageMetrics {
+  heapUsed: number;
+  taskMs: number;
+  scriptMs: number;
+}
+
+export async function openMetrics(page: Page): Promise<CDPSession> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Performance.enable');
+  return session;
+}
+
+export async function readMetrics(session: CDPSession): Promise<PageMetrics> {
+  const { metrics } = await session.send('Performance.getMetrics');
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  // TaskDuration and ScriptDuration are cumulative seconds.
+  return { heapUsed: get('JSHeapUsedSize'), taskMs: get('TaskDuration') * 1000, scriptMs: get('ScriptDuration') * 1000 };
+}
+
+export interface HeapSampler {
+  /** Stops sampling; the peak JSHeapUsedSize seen, in bytes (undefined when no sample succeeded). */
+  stop(): Promise<number | undefined>;
+}
+
+/**
+ * Samples JSHeapUsedSize every `everyMs` until stopped. A sample that fails (the page is navigating) is skipped:
+ * a peak taken from fewer samples is still a lower bound, and the JSON records how many were taken.
+ */
+export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { samples(): number } {
+  let peak: number | undefined;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const m = await readMetrics(session);
+        if (m.heapUsed > 0) {
+          peak = Math.max(peak ?? 0, m.heapUsed);
+          samples += 1;
+        }
+      } catch {
+        // Navigation in progress, or the target is being swapped: the next sample will do.
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    samples: () => samples,
+    async stop() {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench` options. Pure: argv in, options (or a worded error) out.
+ */
+
+export interface BenchOptions {
+  chats: number;
+  attachments: number;
+  chatKb: number;
+  attachmentKb: number;
+  /** Requests in flight for the plain PUT/GET baseline: the sync engine's own default. */
+  concurrency: number;
+  /** The extension's sync interval on the bench devices, in seconds: long, so timer cycles stay out of the counts. */
+  syncInterval: number;
+  /** The extension's quiet period before an edited key is uploaded, in ms (its default is 3 s). */
+  quietMs: number;
+  /** Longest wait for any one phase, in seconds. */
+  timeoutS: number;
+  /** Name of the result file (bench-results/<label>.json) and of the run in BENCHMARKS.md. */
+  label: string;
+  outDir: string;
+  /** Rewrite BENCHMARKS.md from the results on disk after the run. */
+  markdown: boolean;
+}
+
+export type ParsedArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help'; text: string };
+
+export const DEFAULTS = {
+  chats: 500,
+  attachments: 20,
+  chatKb: 20,
+  attachmentKb: 200,
+  concurrency: 8,
+  syncInterval: 3600,
+  quietMs: 3000,
+  timeoutS: 600,
+  outDir: 'bench-results',
+} as const;
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --chats N           chats in the dataset (default ${DEFAULTS.chats}; the scale run uses 5000)
+  --attachments M     attachments in the dataset (default ${DEFAULTS.attachments})
+  --chat-kb K         size of one chat's JSON in KB (default ${DEFAULTS.chatKb})
+  --attachment-kb K   size of one attachment in KB (default ${DEFAULTS.attachmentKb})
+  --concurrency C     requests in flight for the plain PUT/GET baseline (default ${DEFAULTS.concurrency}, as the sync engine)
+  --quiet-ms MS       the extension's quiet period before an edit is uploaded (default ${DEFAULTS.quietMs})
+  --timeout S         longest wait for one phase, in seconds (default ${DEFAULTS.timeoutS})
+  --label NAME        name of this run (default: "default", or "chats-N" when the dataset differs)
+  --out DIR           where the JSON results go (default ${DEFAULTS.outDir})
+  --no-markdown       do not rewrite BENCHMARKS.md
+`;
+
+const INTEGER_FLAGS: Record<string, { field: keyof BenchOptions; min: number; max: number; example: string }> = {
+  '--chats': { field: 'chats', min: 1, max: 20_000, example: '--chats 5000' },
+  '--attachments': { field: 'attachments', min: 0, max: 10_000, example: '--attachments 20' },
+  '--chat-kb': { field: 'chatKb', min: 1, max: 10_000, example: '--chat-kb 20' },
+  '--attachment-kb': { field: 'attachmentKb', min: 1, max: 100_000, example: '--attachment-kb 200' },
+  '--concurrency': { field: 'concurrency', min: 1, max: 64, example: '--concurrency 8' },
+  '--quiet-ms': { field: 'quietMs', min: 0, max: 300_000, example: '--quiet-ms 3000' },
+  '--timeout': { field: 'timeoutS', min: 10, max: 86_400, example: '--timeout 600' },
+};
+
+export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
+  const o: BenchOptions = { ...DEFAULTS, label: '', markdown: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (example: string): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value, e.g. ${example}.`);
+      return v;
+    };
+    if (flag === '--help' || flag === '-h') return { kind: 'help', text: USAGE };
+    const int = INTEGER_FLAGS[flag];
+    if (int) {
+      const raw = value(int.example);
+      const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < int.min || n > int.max) {
+        throw new Error(`${flag} must be a whole number from ${int.min} to ${int.max}, not "${raw}" (e.g. ${int.example}).`);
+      }
+      (o as unknown as Record<string, number>)[int.field] = n;
+    } else if (flag === '--label') {
+      const raw = value('--label scale');
+      if (!/^[a-z0-9][a-z0-9._-]{0,39}$/i.test(raw)) {
+        throw new Error(`--label "${raw}" cannot name a file: use up to 40 letters, digits, dots, dashes and underscores.`);
+      }
+      o.label = raw;
+    } else if (flag === '--out') o.outDir = value('--out bench-results');
+    else if (flag === '--no-markdown') o.markdown = false;
+    else throw new Error(`Unknown option "${arg}". Try: npm run bench -- --help`);
+  }
+  if (!o.label) {
+    const standard = o.chats === DEFAULTS.chats && o.attachments === DEFAULTS.attachments && o.chatKb === DEFAULTS.chatKb && o.attachmentKb === DEFAULTS.attachmentKb;
+    o.label = standard ? 'default' : `chats-${o.chats}`;
+  }
+  return { kind: 'run', options: o };
+}

@@ -1,0 +1,421 @@
+/**
+ * The end-to-end benchmark: the bundle in headless Chromium on the stand-in page, two devices (browser
+ * contexts), s3rver behind one counting proxy per device (so A's and B's traffic are told apart), and the
+ * plain PUT/GET baseline through the same proxies. Phases run in order; a phase that fails is recorded with
+ * its reason and the ones that depend on it are skipped, so a partial result is still written.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { startBrowserHarness, type BrowserHarness } from '../../test/support/browser';
+import { extensionParams, repoRoot } from '../../test/support/demo-server';
+import { startS3Proxy, type S3Proxy } from '../../test/support/s3-proxy';
+import { startS3Server, type S3TestServer } from '../../test/support/s3-server';
+import { bundleSize } from './bundle-size';
+import { openMetrics, readMetrics, sampleHeap } from './cdp';
+import type { BenchOptions } from './options';
+import { trafficOf } from './traffic';
+import type { BenchResult, Phase } from './types';
+
+const PASSWORD = 'bench-password-correct-horse-battery';
+const BASELINE_BUCKET = 'bench-baseline';
+
+interface Device {
+  context: BrowserContext;
+  page: Page;
+  session: CDPSession;
+  logs: string[];
+}
+
+type SyncOutcome = { ok: true; uploaded: string[]; downloaded: string[]; requests: number; durationMs: number } | { ok: false; message: string };
+
+interface BenchWindow {
+  demo: { seeded: Promise<unknown>; extension: Promise<unknown>; editChat(id: string, text?: string): Promise<string> };
+  typingMindCloudSync?: {
+    version: string;
+    ready: Promise<void>;
+    syncNow(): Promise<{ uploaded: string[]; downloaded: string[]; requests: number; durationMs: number }>;
+    runDailyBackup(): Promise<{ folder: string; totalItems: number } | null>;
+    on(event: 'synced', listener: (payload: unknown) => void): () => void;
+  };
+  cloudsyncBench: {
+    seed(spec: unknown, seed: number): Promise<BenchResult['dataset'] & { firstChatId: string }>;
+    baselinePut(settings: unknown, prefix: string, concurrency: number): Promise<{ objects: number; bytes: number; ms: number; keys: string[] }>;
+    baselineGet(settings: unknown, keys: string[], concurrency: number): Promise<{ objects: number; bytes: number; ms: number }>;
+    countStoreReads(): void;
+    storeReads(): Record<string, number>;
+    countKeys(prefix: string): Promise<number>;
+    hasMessage(chatId: string, messageId: string): Promise<boolean>;
+  };
+}
+declare const window: BenchWindow;
+
+const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+
+function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${seconds} s (raise it with --timeout).`)), seconds * 1000);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+const skipped = (why: string): Phase => ({ ok: false, error: `Skipped: ${why}`, notes: [] });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RunContext {
+  /** The page-side helper bundle (page/bench-page.ts), as script text. */
+  pageScript: string;
+}
+
+export async function runBench(o: BenchOptions, ctx: RunContext): Promise<BenchResult> {
+  const spec = { chats: o.chats, attachments: o.attachments, chatBytes: o.chatKb * 1024, attachmentBytes: o.attachmentKb * 1024 };
+  const result: BenchResult = {
+    label: o.label,
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: '' },
+    options: o,
+    dataset: { items: 0, chats: 0, attachments: 0, bytes: 0, chatBytes: 0, attachmentBytes: 0, largestItemBytes: 0, seedMs: 0 },
+    bundle: { rawBytes: 0, gzipBytes: 0 },
+    app: { version: '', syncWorks: false },
+    hostPage: {},
+    baselinePut: { ...skipped('not run'), objects: 0, bytes: 0 },
+    baselineGet: { ...skipped('not run'), objects: 0, bytes: 0 },
+    initialUpload: { ...skipped('not run'), cycles: 0, objectsInBucket: 0, bucketBytes: 0 },
+    initialDownload: { ...skipped('not run'), chatsOnDevice: 0, expectedChats: o.chats, putsFromFreshDevice: 0 },
+    idle: { ...skipped('not run'), requestsPerCycle: [] },
+    edit: { ...skipped('not run'), cyclesA: 0, cyclesB: 0 },
+  };
+
+  log('building the bundle and starting Chromium, s3rver and the proxies …');
+  let h: BrowserHarness | undefined;
+  let s3: S3TestServer | undefined;
+  let proxyB: S3Proxy | undefined;
+  let admin: S3Client | undefined;
+  try {
+    h = await startBrowserHarness();
+    result.bundle = bundleSize(join(h.bundle.dir, 'cloudsync.js'));
+    result.machine.chromium = h.browser.version();
+    s3 = await startS3Server({ bucket: 'bench-sync' });
+    await s3.createBucket(BASELINE_BUCKET);
+    // Device A uses s3.proxy, device B its own proxy to the same s3rver: each device's traffic is counted apart.
+    proxyB = await startS3Proxy(s3.directEndpoint, { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    admin = new S3Client({ region: s3.region, endpoint: s3.directEndpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    await phases(h, s3, proxyB, admin, o, spec, ctx, result);
+  } finally {
+    admin?.destroy();
+    await proxyB?.close().catch(() => {});
+    await s3?.stop().catch(() => {});
+    await h?.close().catch(() => {});
+  }
+  return result;
+}
+
+async function phases(
+  h: BrowserHarness,
+  s3: S3TestServer,
+  proxyB: S3Proxy,
+  admin: S3Client,
+  o: BenchOptions,
+  spec: { chats: number; attachments: number; chatBytes: number; attachmentBytes: number },
+  ctx: RunContext,
+  result: BenchResult,
+): Promise<void> {
+  const proxyA = s3.proxy;
+  const creds = { region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+  const baselineVia = (endpoint: string) => ({ ...creds, bucket: BASELINE_BUCKET, endpoint, maxAttempts: 1 });
+  const hostParams = { seed: 0, refresh: 0 };
+  const extParams = (endpoint: string) => ({
+    ...hostParams,
+    ...extensionParams({ endpoint, bucket: s3.bucket }, PASSWORD),
+    syncinterval: o.syncInterval,
+  });
+  const devices: Device[] = [];
+  const newDevice = async (): Promise<Device> => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+    page.on('dialog', (d) => {
+      logs.push(`[dialog] ${d.message()}`);
+      void d.accept().catch(() => {});
+    });
+    const d = { context, page, session: await openMetrics(page), logs };
+    devices.push(d);
+    return d;
+  };
+  /** Loads the demo with these parameters and waits until the page has seeded and loaded the extension. */
+  const load = async (d: Device, params: Record<string, string | number | boolean>) => {
+    await d.page.goto(h.url(params));
+    await d.page.waitForFunction(() => window.demo !== undefined);
+    await withTimeout(d.page.evaluate(async () => { await window.demo.seeded; await window.demo.extension; }), o.timeoutS, 'Loading the demo page');
+    await d.page.addScriptTag({ content: ctx.pageScript });
+  };
+  const waitReady = (d: Device) =>
+    withTimeout(d.page.evaluate(async () => {
+      const api = window.typingMindCloudSync;
+      if (!api) throw new Error('window.typingMindCloudSync is missing: the bundle did not start.');
+      await api.ready;
+      return api.version;
+    }), o.timeoutS, 'The first sync after page load (typingMindCloudSync.ready)');
+  const syncNow = (d: Device): Promise<SyncOutcome> =>
+    withTimeout(d.page.evaluate(async () => {
+      try {
+        const r = await window.typingMindCloudSync!.syncNow();
+        return { ok: true as const, uploaded: r.uploaded, downloaded: r.downloaded, requests: r.requests, durationMs: r.durationMs };
+      } catch (e) {
+        return { ok: false as const, message: e instanceof Error ? e.message : String(e) };
+      }
+    }), o.timeoutS, 'syncNow()');
+  const tail = (d: Device) => d.logs.slice(-8).join('\n');
+
+  try {
+    // ---- dataset on device A, extension not loaded yet ----
+    const a = await newDevice();
+    await load(a, { ...hostParams, noext: true });
+    log(`seeding ${o.chats} chats of ~${o.chatKb} KB and ${o.attachments} attachments of ${o.attachmentKb} KB …`);
+    const seeded = await withTimeout(a.page.evaluate(([s, n]) => window.cloudsyncBench.seed(s, n), [spec, 20251122] as const), o.timeoutS, 'Seeding the dataset');
+    const { firstChatId, ...dataset } = seeded;
+    result.dataset = dataset;
+
+    // ---- the host page alone: its heap is not ours ----
+    const hostHeap = sampleHeap(a.session);
+    await load(a, { ...hostParams, noext: true });
+    await a.page.waitForFunction(() => (document.getElementById('store-summary')?.textContent ?? '') !== '', undefined, { timeout: o.timeoutS * 1000 });
+    await sleep(1000);
+    result.hostPage.peakHeapBytes = await hostHeap.stop();
+
+    // ---- baseline: plain PUTs from A, plain GETs from a fresh device C ----
+    log(`baseline: plain PUTs, ${o.concurrency} at a time …`);
+    let baselineKeys: string[] = [];
+    try {
+      proxyA.reset();
+      const put = await withTimeout(a.page.evaluate(([s, c]) => window.cloudsyncBench.baselinePut(s, '', c), [baselineVia(proxyA.endpoint), o.concurrency] as const), o.timeoutS, 'The plain-PUT baseline');
+      baselineKeys = put.keys;
+      result.baselinePut = { ok: true, wallMs: put.ms, traffic: trafficOf(proxyA.stats().byMethod), objects: put.objects, bytes: put.bytes, notes: [] };
+    } catch (e) {
+      result.baselinePut = { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
+    }
+    if (baselineKeys.length > 0) {
+      log('baseline: plain GETs from a fresh device …');
+      try {
+        const c = await newDevice();
+        await load(c, { ...hostParams, noext: true });
+        proxyB.reset();
+        const got = await withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
+        result.baselineGet = { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [] };
+        await c.context.close();
+      } catch (e) {
+        result.baselineGet = { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
+      }
+    }
+
+    // ---- initial upload: device A loads the extension against the empty bucket ----
+    log('initial upload (device A, empty bucket) …');
+    const up = result.initialUpload;
+    up.notes = [];
+    proxyA.reset();
+    const upHeap = sampleHeap(a.session);
+    const t0 = Date.now();
+    try {
+      await load(a, extParams(proxyA.endpoint));
+      result.app.version = await waitReady(a);
+      let wallMs = Date.now() - t0;
+      let traffic = trafficOf(proxyA.stats().byMethod);
+      up.cycles = 1;
+      // A cycle that still uploads means the first one did not finish the job (the original leaves the
+      // attachments for the next cycle): count cycles until one uploads nothing.
+      for (let i = 0; i < 5; i++) {
+        const r = await syncNow(a);
+        if (!r.ok) {
+          result.app.message = r.message;
+          throw new Error(`syncNow() failed: ${r.message}`);
+        }
+        result.app.syncWorks = true;
+        if (r.uploaded.length === 0) break;
+        up.cycles += 1;
+        up.notes.push(`cycle ${up.cycles} still uploaded ${r.uploaded.length} keys`);
+        wallMs = Date.now() - t0;
+        traffic = trafficOf(proxyA.stats().byMethod);
+      }
+      up.wallMs = wallMs;
+      up.traffic = traffic;
+      const listed = await listBucket(admin, s3.bucket);
+      up.objectsInBucket = listed.objects;
+      up.bucketBytes = listed.bytes;
+      up.ok = listed.objects > 0;
+      up.error = up.ok ? undefined : 'The bucket is still empty after the first sync and a Sync now.';
+    } catch (e) {
+      up.ok = false;
+      up.error = message(e);
+      log(`initial upload failed: ${up.error}\n${tail(a)}`);
+    } finally {
+      up.peakHeapBytes = await upHeap.stop();
+    }
+    if (!up.ok) {
+      const why = `the initial upload did not complete (${up.error})`;
+      result.idle = { ...skipped(why), requestsPerCycle: [] };
+      result.initialDownload = { ...skipped(why), chatsOnDevice: 0, expectedChats: o.chats, putsFromFreshDevice: 0 };
+      result.edit = { ...skipped(why), cyclesA: 0, cyclesB: 0 };
+      return;
+    }
+
+    // ---- idle cycles on A: nothing changed anywhere ----
+    log('idle cycles …');
+    const idle = result.idle;
+    idle.notes = [];
+    idle.requestsPerCycle = [];
+    try {
+      await a.page.evaluate(() => window.cloudsyncBench.countStoreReads());
+      for (let i = 0; i < 3; i++) {
+        await a.page.evaluate(() => window.cloudsyncBench.countStoreReads());
+        proxyA.reset();
+        const m0 = await readMetrics(a.session);
+        const r = await syncNow(a);
+        const m1 = await readMetrics(a.session);
+        if (!r.ok) throw new Error(`syncNow() failed: ${r.message}`);
+        idle.traffic = trafficOf(proxyA.stats().byMethod);
+        idle.requestsPerCycle.push(idle.traffic.requests);
+        idle.wallMs = r.durationMs;
+        idle.taskMs = Math.round((m1.taskMs - m0.taskMs) * 10) / 10;
+        idle.scriptMs = Math.round((m1.scriptMs - m0.scriptMs) * 10) / 10;
+        idle.storeReads = await a.page.evaluate(() => window.cloudsyncBench.storeReads());
+        if (r.uploaded.length || r.downloaded.length) idle.notes.push(`idle cycle ${i + 1} moved keys: ${r.uploaded.length} up, ${r.downloaded.length} down`);
+      }
+      idle.ok = true;
+      idle.error = undefined;
+    } catch (e) {
+      idle.ok = false;
+      idle.error = message(e);
+    }
+
+    // ---- initial download: a fresh device B ----
+    log('initial download (fresh device B) …');
+    const down = result.initialDownload;
+    down.notes = [];
+    const b = await newDevice();
+    proxyB.reset();
+    const downHeap = sampleHeap(b.session);
+    const t1 = Date.now();
+    try {
+      await load(b, extParams(proxyB.endpoint));
+      await waitReady(b);
+      down.chatsOnDevice = await b.page.evaluate(() => window.cloudsyncBench.countKeys('CHAT_'));
+      let cycles = 1;
+      while (down.chatsOnDevice < o.chats && cycles < 6) {
+        const r = await syncNow(b);
+        if (!r.ok) throw new Error(`syncNow() failed on device B: ${r.message}`);
+        cycles += 1;
+        down.chatsOnDevice = await b.page.evaluate(() => window.cloudsyncBench.countKeys('CHAT_'));
+      }
+      down.wallMs = Date.now() - t1;
+      down.traffic = trafficOf(proxyB.stats().byMethod);
+      down.putsFromFreshDevice = down.traffic.byMethod.PUT ?? 0;
+      if (cycles > 1) down.notes.push(`took ${cycles} cycles`);
+      down.ok = down.chatsOnDevice === o.chats;
+      down.error = undefined;
+      if (!down.ok) down.error = `Device B holds ${down.chatsOnDevice} of ${o.chats} chats after ${cycles} cycles.`;
+    } catch (e) {
+      down.ok = false;
+      down.error = message(e);
+      log(`initial download failed: ${down.error}\n${tail(b)}`);
+    } finally {
+      down.peakHeapBytes = await downHeap.stop();
+    }
+
+    // ---- one chat edited on A: until B has it ----
+    if (!down.ok) {
+      result.edit = { ...skipped('device B never held the data'), cyclesA: 0, cyclesB: 0 };
+      return;
+    }
+    log('one chat edited …');
+    const edit = result.edit;
+    edit.notes = [];
+    try {
+      proxyA.reset();
+      proxyB.reset();
+      const t2 = Date.now();
+      const key = `CHAT_${firstChatId}`;
+      // A uploads the edit by itself once the key has been quiet for the quiet period (the change trigger);
+      // its 'synced' events say when. Sync now is used only if that does not happen in time.
+      await a.page.evaluate(() => {
+        const w = window as unknown as { __benchSynced: string[][] };
+        w.__benchSynced = [];
+        window.typingMindCloudSync!.on('synced', (r) => w.__benchSynced.push((r as { uploaded: string[] }).uploaded));
+      });
+      const messageId = await a.page.evaluate((id) => window.demo.editChat(id, 'An edit made during the benchmark.'), firstChatId);
+      const uploadedByA = () =>
+        a.page.evaluate((k) => (window as unknown as { __benchSynced: string[][] }).__benchSynced.some((u) => u.includes(k)), key);
+      let sent = false;
+      const deadline = Date.now() + o.quietMs + 30_000;
+      while (!sent && Date.now() < deadline) {
+        await sleep(100);
+        sent = await uploadedByA();
+      }
+      if (sent) edit.cyclesA = await a.page.evaluate(() => (window as unknown as { __benchSynced: string[][] }).__benchSynced.length);
+      else edit.notes.push('A did not upload the edit by itself within the quiet period + 30 s; Sync now was used');
+      while (!sent && edit.cyclesA < 10) {
+        const r = await syncNow(a);
+        edit.cyclesA += 1;
+        if (!r.ok) throw new Error(`syncNow() failed on device A: ${r.message}`);
+        sent = r.uploaded.includes(key) || (await uploadedByA());
+        if (!sent) await sleep(500);
+      }
+      if (!sent) throw new Error(`Device A did not upload ${key} in ${edit.cyclesA} cycles.`);
+      edit.trafficA = trafficOf(proxyA.stats().byMethod);
+      let arrived = false;
+      while (!arrived && edit.cyclesB < 10) {
+        const r = await syncNow(b);
+        edit.cyclesB += 1;
+        if (!r.ok) throw new Error(`syncNow() failed on device B: ${r.message}`);
+        arrived = await b.page.evaluate(([c, m]) => window.cloudsyncBench.hasMessage(c, m), [firstChatId, messageId] as const);
+      }
+      if (!arrived) throw new Error(`Device B did not receive the edit in ${edit.cyclesB} cycles.`);
+      edit.propagationMs = Date.now() - t2;
+      edit.wallMs = edit.propagationMs;
+      edit.trafficB = trafficOf(proxyB.stats().byMethod);
+      edit.traffic = edit.trafficA;
+      edit.notes.push(`includes A's ${o.quietMs} ms quiet period before its own upload; B was asked with Sync now right after (on its timer B would add up to one sync interval, 15 s by default)`);
+      edit.ok = true;
+      edit.error = undefined;
+    } catch (e) {
+      edit.ok = false;
+      edit.error = message(e);
+    }
+  } finally {
+    for (const d of devices) await d.context.close().catch(() => {});
+  }
+}
+
+async function listBucket(admin: S3Client, bucket: string): Promise<{ objects: number; bytes: number }> {
+  let objects = 0;
+  let bytes = 0;
+  let token: string | undefined;
+  do {
+    const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const c of page.Contents ?? []) {
+      objects += 1;
+      bytes += c.Size ?? 0;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return { objects, bytes };
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+

@@ -1,0 +1,24 @@
+/** Proxy counters → the Traffic figures of a phase. Pure. */
+import type { Traffic } from './types';
+
+export interface MethodCounters {
+  count: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export function trafficOf(byMethod: Record<string, MethodCounters>): Traffic {
+  let requests = 0;
+  let preflights = 0;
+  let bytesUp = 0;
+  let bytesDown = 0;
+  const counts: Record<string, number> = {};
+  for (const [method, s] of Object.entries(byMethod)) {
+    counts[method] = s.count;
+    if (method === 'OPTIONS') preflights += s.count;
+    else requests += s.count;
+    bytesUp += s.bytesIn;
+    bytesDown += s.bytesOut;
+  }
+  return { requests, preflights, bytesUp, bytesDown, byMethod: counts };
+}

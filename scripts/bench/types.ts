@@ -1,0 +1,94 @@
+/** The shape of one benchmark run as written to bench-results/<label>.json and read back by the table writer. */
+import type { BenchOptions } from './options';
+
+export interface Traffic {
+  /** Requests that reached the bucket, CORS preflights excluded. */
+  requests: number;
+  /** CORS preflights (OPTIONS), counted apart. */
+  preflights: number;
+  /** Request body bytes (what the page sent). Headers are not counted. */
+  bytesUp: number;
+  /** Response body bytes (what the page received). Headers are not counted. */
+  bytesDown: number;
+  /** Requests per method, preflights included under OPTIONS. */
+  byMethod: Record<string, number>;
+}
+
+export interface Phase {
+  ok: boolean;
+  /** Why the phase did not complete, worded for the reader of BENCHMARKS.md. */
+  error?: string;
+  wallMs?: number;
+  traffic?: Traffic;
+  peakHeapBytes?: number;
+  notes: string[];
+}
+
+export interface BaselinePhase extends Phase {
+  objects: number;
+  bytes: number;
+}
+
+export interface UploadPhase extends Phase {
+  /** Sync cycles it took until a cycle uploaded nothing more (1 = all in the first cycle). */
+  cycles: number;
+  objectsInBucket: number;
+  bucketBytes: number;
+}
+
+export interface DownloadPhase extends Phase {
+  chatsOnDevice: number;
+  expectedChats: number;
+  /** PUTs the fresh device sent while downloading (the original re-uploads every chat). */
+  putsFromFreshDevice: number;
+}
+
+export interface IdlePhase extends Phase {
+  /** Main-thread time in the cycle, from Chromium's TaskDuration / ScriptDuration. */
+  taskMs?: number;
+  scriptMs?: number;
+  /** Reads of TypingMind's keyval store during the cycle, per IDBObjectStore method. */
+  storeReads?: Record<string, number>;
+  /** Requests of each idle cycle measured (the headline is the last). */
+  requestsPerCycle: number[];
+}
+
+export interface EditPhase extends Phase {
+  /** From the edit being written on A to device B holding the new message. */
+  propagationMs?: number;
+  /** A's side: the upload. */
+  trafficA?: Traffic;
+  /** B's side: the download. */
+  trafficB?: Traffic;
+  cyclesA: number;
+  cyclesB: number;
+}
+
+export interface BenchResult {
+  label: string;
+  date: string;
+  commit: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; chromium: string };
+  options: BenchOptions;
+  dataset: {
+    items: number;
+    chats: number;
+    attachments: number;
+    bytes: number;
+    chatBytes: number;
+    attachmentBytes: number;
+    largestItemBytes: number;
+    seedMs: number;
+  };
+  bundle: { rawBytes: number; gzipBytes: number };
+  /** What the extension reports about itself: whether syncNow() works yet. */
+  app: { version: string; syncWorks: boolean; message?: string };
+  /** The stand-in page without the extension: the heap the host itself needs. */
+  hostPage: { peakHeapBytes?: number };
+  baselinePut: BaselinePhase;
+  baselineGet: BaselinePhase;
+  initialUpload: UploadPhase;
+  initialDownload: DownloadPhase;
+  idle: IdlePhase;
+  edit: EditPhase;
+}
