@@ -65,6 +65,11 @@ export function isNetworkError(e: unknown): boolean {
     err?.name === 'TimeoutError' || err?.name === 'RequestTimeout';
 }
 
+function isTimeout(e: unknown): boolean {
+  const err = e as SdkLikeError & { code?: string };
+  return err?.name === 'TimeoutError' || err?.name === 'RequestTimeout' || err?.code === 'ETIMEDOUT';
+}
+
 function where(ctx: S3ErrorContext): string {
   return ctx.endpoint ? `${ctx.endpoint} (bucket "${ctx.bucket}")` : `AWS S3 bucket "${ctx.bucket}"`;
 }
@@ -138,6 +143,9 @@ export function mapS3Error(e: unknown, ctx: S3ErrorContext): CloudSyncError {
       return make('quota-exceeded', 'The storage account is full (its quota or spending cap is reached). Free space or raise the cap with your provider, then sync again.', e, ctx);
   }
 
+  if (status === undefined && isTimeout(e)) {
+    return make('cors-or-network', `${where(ctx)} did not answer in time. The connection may be slow or down; the sync will try again.`, e, ctx);
+  }
   if (status === undefined && isNetworkError(e)) {
     if (ctx.crossOrigin) {
       return make(

@@ -109,7 +109,8 @@ export class S3Store implements CloudStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       retryMode: 'standard',
       maxAttempts: settings.maxAttempts ?? 4,
-      requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000 },
+      // throwOnRequestTimeout: Node's handler only warns otherwise (the browser's fetch handler always rejects).
+      requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000, throwOnRequestTimeout: true },
     });
     this.client.middlewareStack.add(dropOperationIdQuery, { step: 'build', name: 'cloudsyncDropXId' });
     this.capabilities = {

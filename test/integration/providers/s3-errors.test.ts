@@ -219,4 +219,42 @@ describe('S3 store wire behaviour', () => {
       'bucket-not-found',
     );
   });
+
+  it('a large conditional write that does not hold fails as precondition-failed and leaves no upload behind', async () => {
+    const s = store({ multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024 });
+    await s.put('items/big-cas.bin', enc.encode('small original'));
+    server.proxy.reset();
+    const big = new Uint8Array(6 * 1024 * 1024).fill(7);
+    const e = await failure(s.put('items/big-cas.bin', big, { ifNoneMatch: '*' }));
+    expect(e.code).toBe('precondition-failed');
+    const got = await s.get('items/big-cas.bin');
+    expect(got.kind === 'found' && new TextDecoder().decode(got.body)).toBe('small original');
+    // The unfinished upload was aborted (DELETE ?uploadId=…), not left to be billed.
+    expect(server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
+  });
+
+  it('aborting a large upload midway stops it and aborts the multipart upload', async () => {
+    const s = store({ multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024, partConcurrency: 1 });
+    await s.get('items/warm-up'); // the client's first request is slow; start measuring after it
+    server.proxy.reset();
+    server.proxy.inject({ delayMs: 1500, method: 'PUT', key: 'items/abort-big.bin', count: 1 });
+    const ac = new AbortController();
+    const pending = s.put('items/abort-big.bin', new Uint8Array(11 * 1024 * 1024), { signal: ac.signal });
+    // Abort once the upload exists and its first part is held by the proxy.
+    const created = () => server.proxy.stats().requests.some((r) => r.method === 'POST' && /uploads/.test(r.query) && r.status === 200);
+    while (!created()) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 150));
+    ac.abort();
+    expect((await failure(pending)).code).toBe('aborted');
+    expect((await s.get('items/abort-big.bin')).kind).toBe('not-found');
+    expect(server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
+  });
+
+  it('a provider that does not answer in time is reported as such, after the bounded attempts', async () => {
+    server.proxy.inject({ delayMs: 1000, method: 'GET', count: Infinity });
+    const e = await failure(store({ requestTimeoutMs: 150, maxAttempts: 2 }).get('metadata.json'));
+    expect(e.code).toBe('cors-or-network');
+    expect(e.message).toMatch(/did not answer in time/);
+    expect(countOf('GET')).toBe(2);
+  });
 });
