@@ -536,6 +536,21 @@ export class SyncEngine {
 
     const record = (e: Encoded): BaseRecord => ({ key: a.key, type: e.type, kind: 'live', hash: e.hash, sig: entrySig(entry) });
 
+    // The original's first upload stored Blobs as "{}" (JSON.stringify of a Blob). Never let that replace the
+    // real attachment this device holds: upload the bytes, which is what the original does on its next cycle.
+    if (current?.type === 'blob' && remote.type === 'idb' && remote.text === '{}') {
+      out.basePut.push(record(remote));
+      out.toUpload.push(current);
+      return;
+    }
+
+    // The same JSON, differing only in which strings were Dates: an entry the original wrote (it cannot record
+    // Dates) for a value this device already holds. Keep the local value, with its Dates; nothing to transfer.
+    if (current && current.type === remote.type && current.text !== undefined && current.text === remote.text && !entry.tcsDates) {
+      out.basePut.push(record(current));
+      return;
+    }
+
     if (a.kind === 'download' || !current || current.hash === remote.hash) {
       if (!current || current.hash !== remote.hash) {
         await host.put(toLocalItem(remote));
