@@ -68,6 +68,8 @@ export interface S3Proxy {
   inject(fault: Fault): void;
   /** Refuse CORS for this origin: preflights get 403 and responses lose their Access-Control-* headers. */
   refuseCors(origin: string): void;
+  /** Allow CORS for this origin but expose no headers (a bucket rule without ExposeHeaders: ETag). */
+  hideExposedHeaders(origin: string): void;
   stats(): ProxyStats;
   /** Clears faults, CORS refusals and stats. */
   reset(): void;
@@ -116,6 +118,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
   const up = new URL(upstream);
   let faults: Array<Fault & { left: number }> = [];
   const refused = new Set<string>();
+  const unexposed = new Set<string>();
   let stats: ProxyStats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
   // Per-key write queue: a promise chain whose tail is the last write in flight.
   const writeQueues = new Map<string, Promise<unknown>>();
@@ -138,6 +141,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
 
   function corsHeaders(origin: string | undefined): Record<string, string> {
     if (!origin || refused.has(origin)) return {};
+    if (unexposed.has(origin)) return { 'access-control-allow-origin': origin, vary: 'Origin' };
     return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'ETag', vary: 'Origin' };
   }
 
@@ -261,7 +265,12 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     const headers: Record<string, string | string[] | undefined> = { ...result.headers };
     if (origin && refused.has(origin)) {
       for (const h of Object.keys(headers)) if (h.startsWith('access-control-')) delete headers[h];
-    } else if (origin && result.status === 412) Object.assign(headers, corsHeaders(origin));
+    } else if (origin && result.status === 412) {
+      // Our own 412 carries no CORS headers from s3rver: add them, or the browser hides the answer.
+      Object.assign(headers, corsHeaders(origin));
+    } else if (origin && unexposed.has(origin)) {
+      delete headers['access-control-expose-headers'];
+    }
     const maxAge = options.preflightMaxAgeSeconds ?? 3000;
     if (method === 'OPTIONS' && result.status === 200 && maxAge > 0 && headers['access-control-max-age'] === undefined) {
       headers['access-control-max-age'] = String(maxAge);
@@ -285,12 +294,16 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     refuseCors(origin) {
       refused.add(origin);
     },
+    hideExposedHeaders(origin) {
+      unexposed.add(origin);
+    },
     stats() {
       return { ...stats, byMethod: structuredClone(stats.byMethod), requests: [...stats.requests] };
     },
     reset() {
       faults = [];
       refused.clear();
+      unexposed.clear();
       stats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
     },
     async close() {

@@ -124,6 +124,13 @@ describe('S3 provider in Chromium, cross-origin', () => {
     expect((r as { message: string }).message).toMatch(/CORS/);
   });
 
+  it('a CORS rule that does not expose ETag is caught at the first write, with the fix', async () => {
+    server.proxy.hideExposedHeaders(origin);
+    const [r] = await run([{ op: 'put', key: `noetag-${Date.now()}`, text: 'x' }]);
+    expect(r).toMatchObject({ error: 'cors-or-network', details: { showCors: true } });
+    expect((r as { message: string }).message).toMatch(/ETag/);
+  });
+
   it('the capability probe passes from the browser and finds compare-and-swap', async () => {
     const result = (await page.evaluate(
       (s) => (window as unknown as { s3test: { probe: (s: unknown) => Promise<unknown> } }).s3test.probe(s),
