@@ -257,4 +257,21 @@ describe('S3 store wire behaviour', () => {
     expect(e.message).toMatch(/did not answer in time/);
     expect(countOf('GET')).toBe(2);
   });
+
+  it('falls back to one-by-one deletes where multi-object delete is not implemented (GCS XML API)', async () => {
+    const s = store();
+    const keys = ['gcs/a', 'gcs/b', 'gcs/c'];
+    for (const k of keys) await s.put(k, enc.encode(k));
+    server.proxy.reset();
+    server.proxy.inject({ status: 501, code: 'NotImplemented', method: 'POST', count: Infinity });
+    await s.deleteMany([...keys, 'gcs/never-existed']);
+    for (const k of keys) expect((await s.get(k)).kind).toBe('not-found');
+    expect(countOf('DELETE')).toBe(4);
+    // Remembered: the next batch goes straight to single deletes.
+    server.proxy.reset();
+    await s.put('gcs/d', enc.encode('d'));
+    await s.deleteMany(['gcs/d']);
+    expect(countOf('POST')).toBe(0);
+    expect(countOf('DELETE')).toBe(1);
+  });
 });
