@@ -20,9 +20,19 @@ export interface LocalKey {
   type: ItemType;
 }
 
+export interface ListKeysOptions {
+  /**
+   * The type a key had when last seen (e.g. from the sync base), for keys not changed since. IndexedDB cannot
+   * tell a Blob from a chat without reading the value, and reading every value costs ~40× a keys-only listing
+   * (list-keys.bench.ts), so keys with a hint of 'idb' or 'blob' are not read; only the others are. A wrong hint
+   * is harmless to data: `get` always returns the item's real type. Leave it out for a full check (backstop scan).
+   */
+  typeHint?: (key: string) => ItemType | undefined;
+}
+
 export interface HostStore {
   /** Every syncable key (exclusions applied), without reading the values. */
-  listKeys(): Promise<LocalKey[]>;
+  listKeys(options?: ListKeysOptions): Promise<LocalKey[]>;
   /** One item, or undefined when it is not there (or excluded). */
   get(key: string, type: ItemType): Promise<LocalItem | undefined>;
   /** Writes one item as TypingMind stores it (idb put, localStorage.setItem, Blob put). */

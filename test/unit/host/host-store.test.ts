@@ -154,6 +154,62 @@ describe('listKeys', () => {
   });
 });
 
+describe('listKeys with type hints', () => {
+  async function seededMany(): Promise<[IDBValidKey, unknown][]> {
+    tm = await openAsTypingMind(factory);
+    const entries: [IDBValidKey, unknown][] = [];
+    for (let i = 0; i < 47; i++) entries.push([`K_${String(i).padStart(3, '0')}`, i % 5 ? { i } : new Blob([String(i)])]);
+    entries.push([3, 'number key'], ['tcs_x', { secret: 1 }]);
+    await seed(tm, entries);
+    return entries;
+  }
+
+  it('reads no value for keys the hint vouches for, and gives the same answer as a full scan', async () => {
+    await seededMany();
+    const full = await makeStore({ listPageSize: 4 }).listKeys();
+    store?.close();
+    const types = new Map(full.map((k) => [k.key, k.type]));
+    const get = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    const hinted = await makeStore({ listPageSize: 1 }).listKeys({ typeHint: (k) => types.get(k) });
+    expect(hinted).toEqual(full);
+    expect(get).not.toHaveBeenCalled();
+    expect(getAll).not.toHaveBeenCalled();
+  });
+
+  it('reads exactly the keys without a usable hint', async () => {
+    await seededMany();
+    const get = vi.spyOn(IDBObjectStore.prototype, 'get');
+    const keys = await makeStore({ listPageSize: 3 }).listKeys({
+      // An 'ls' hint for an IndexedDB key is no use: that key is read too.
+      typeHint: (k) => (k === 'K_000' ? undefined : k === 'K_005' ? 'ls' : k === 'K_007' ? undefined : 'idb'),
+    });
+    expect(get.mock.calls.map((c) => c[0]).sort()).toEqual(['K_000', 'K_005', 'K_007']);
+    expect(keys.find((k) => k.key === 'K_000')).toEqual({ key: 'K_000', type: 'blob' });
+    expect(keys.find((k) => k.key === 'K_005')).toEqual({ key: 'K_005', type: 'blob' });
+    expect(keys.find((k) => k.key === 'K_007')).toEqual({ key: 'K_007', type: 'idb' });
+    expect(keys.map((k) => k.key)).toEqual(
+      Array.from({ length: 47 }, (_, i) => `K_${String(i).padStart(3, '0')}`),
+    );
+  });
+
+  it('a wrong hint loses nothing: get still returns the real type', async () => {
+    await seededMany();
+    const s = makeStore();
+    const keys = await s.listKeys({ typeHint: () => 'idb' });
+    expect(keys.find((k) => k.key === 'K_000')?.type).toBe('idb');
+    expect((await s.get('K_000', 'idb'))?.type).toBe('blob');
+  });
+
+  it('throws instead of a partial list when the value reads fail', async () => {
+    await seededMany();
+    vi.spyOn(IDBObjectStore.prototype, 'get').mockImplementation(() => {
+      throw new DOMException('disk went away', 'UnknownError');
+    });
+    await expectError(makeStore().listKeys({ typeHint: () => undefined }), 'host-unavailable');
+  });
+});
+
 describe('get and getMany', () => {
   it('returns values exactly as stored: Dates stay Dates', async () => {
     await seededTypingMind();
