@@ -16,7 +16,8 @@ import { createScheduler, type RunContext, type Scheduler, type SchedulerSnapsho
 import { createTabChannel, SYNC_NOW, type TabChannel } from './tab-channel';
 import type { Timers } from './timers';
 
-export interface SyncRuntimeOptions<R> {
+/** `R` is the cycle's report; `C` a local change as the change feed reports it (plain data; default a key). */
+export interface SyncRuntimeOptions<R, C = string> {
   /** Prefix of the lock and channel names. */
   name?: string;
   run(ctx: RunContext): Promise<R>;
@@ -24,8 +25,10 @@ export interface SyncRuntimeOptions<R> {
   noSync: boolean;
   schedule?: Partial<ScheduleConfig>;
   shouldFlushOnPageHide?(): boolean;
-  /** Leader only: keys changed in this tab or forwarded by another (the engine's dirty set). */
-  onDirtyKeys(keys: string[]): void;
+  /** Leader only: changes seen in this tab or forwarded by another (the engine's dirty set). */
+  onDirtyKeys(changes: C[]): void;
+  /** Validates changes arriving from other tabs (required unless changes are plain string keys). */
+  isChange?: (value: unknown) => value is C;
   /** Status published by the leader, when this tab is a follower (the UI shows it). */
   onRemoteStatus?(status: SyncStatus): void;
   onLeaderChange?(isLeader: boolean): void;
@@ -47,17 +50,17 @@ export interface SyncRuntimeOptions<R> {
   tabId?: string;
 }
 
-export interface SyncRuntime<R> {
+export interface SyncRuntime<R, C = string> {
   readonly tabId: string;
   readonly isLeader: boolean;
   /** 'none' in NoSync mode. */
   readonly electionKind: ElectionKind | 'none';
   readonly scheduler: Scheduler<R>;
-  readonly channel: TabChannel;
+  readonly channel: TabChannel<C>;
   /** "Sync now" from this tab: runs in the leader, wherever it is. */
   syncNow(): Promise<R>;
-  /** Keys the change feed saw change in this tab. */
-  noteLocalChange(keys: string[]): void;
+  /** Changes the change feed saw in this tab. */
+  noteLocalChange(changes: C[]): void;
   /** Leader: spreads the status to the other tabs. Ignored in a follower. */
   publishStatus(status: SyncStatus): void;
   setAutoSync(on: boolean): void;
@@ -65,7 +68,7 @@ export interface SyncRuntime<R> {
   stop(): void;
 }
 
-export function createSyncRuntime<R>(o: SyncRuntimeOptions<R>): SyncRuntime<R> {
+export function createSyncRuntime<R, C = string>(o: SyncRuntimeOptions<R, C>): SyncRuntime<R, C> {
   const env = o.env ?? {};
   const name = o.name ?? 'tcs';
   const tabId = o.tabId ?? makeTabId();
@@ -86,13 +89,14 @@ export function createSyncRuntime<R>(o: SyncRuntimeOptions<R>): SyncRuntime<R> {
     onRunError: (e) => o.onRunError?.(e),
   });
 
-  const channel = createTabChannel({
+  const channel = createTabChannel<C>({
     name: `${name}-tabs`,
     tabId,
     isLeader: () => leader,
     BroadcastChannel: env.BroadcastChannel,
     timers: env.timers,
     acceptTimeoutMs: env.acceptTimeoutMs,
+    isChange: o.isChange,
   });
   channel.handle(SYNC_NOW, () => scheduler.runNow());
   channel.onDirtyKeys((keys) => {

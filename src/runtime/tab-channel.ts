@@ -15,7 +15,7 @@ import { globalTimers, type Timers } from './timers';
 /** The method name "Sync now" uses. */
 export const SYNC_NOW = 'sync-now';
 
-export interface TabChannelOptions {
+export interface TabChannelOptions<C = string> {
   /** Channel name, e.g. "tcs-tabs". */
   name: string;
   tabId: string;
@@ -30,20 +30,26 @@ export interface TabChannelOptions {
   /** How often unacknowledged dirty keys are sent again. */
   dirtyRetryMs?: number;
   makeId?: () => string;
+  /**
+   * Checks a forwarded change that arrives from another tab (structured data, so anything could arrive from
+   * another version of the script). Default: strings only, i.e. plain keys.
+   */
+  isChange?: (value: unknown) => value is C;
 }
 
 export type Handler = (params: unknown, fromTab: string) => Promise<unknown>;
 
-export interface TabChannel {
+/** `C` is what a change is: a key, or e.g. the change feed's `{ key, area, at }` (plain data). */
+export interface TabChannel<C = string> {
   /** Runs `method` in the leader tab (here if this tab leads) and returns its result. */
   call<T>(method: string, params?: unknown): Promise<T>;
   /** Convenience for `call(SYNC_NOW)`. */
   syncNow<T>(): Promise<T>;
   /** Registers the leader-side handler for `method`; returns an unregister function. */
   handle(method: string, handler: Handler): () => void;
-  /** Keys this tab saw change; they reach the leader's dirty-key listeners (here if this tab leads). */
-  forwardDirtyKeys(keys: Iterable<string>): void;
-  onDirtyKeys(listener: (keys: string[], fromTab: string) => void): () => void;
+  /** Changes this tab saw; they reach the leader's dirty-key listeners (here if this tab leads). */
+  forwardDirtyKeys(changes: Iterable<C>): void;
+  onDirtyKeys(listener: (changes: C[], fromTab: string) => void): () => void;
   /** Leader: tells every other tab the current status. */
   publishStatus(status: SyncStatus): void;
   /** Status published by the leader tab (not called for this tab's own publications). */
@@ -63,7 +69,7 @@ type Msg =
   | { t: 'alive'; id: string; to: string; from: string }
   | { t: 'res'; id: string; to: string; from: string; ok: true; value: unknown }
   | { t: 'res'; id: string; to: string; from: string; ok: false; error: WireError }
-  | { t: 'dirty'; batch: string; from: string; keys: string[] }
+  | { t: 'dirty'; batch: string; from: string; keys: unknown[] }
   | { t: 'dirty-ack'; batch: string; to: string }
   | { t: 'status'; from: string; status: SyncStatus }
   | { t: 'status?'; from: string }
@@ -103,7 +109,23 @@ interface PendingCall {
   timer: unknown;
 }
 
-export function createTabChannel(options: TabChannelOptions): TabChannel {
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Drops repeats (same key, or same plain-data change) while keeping order. */
+function unique<C>(items: Iterable<C>): C[] {
+  const seen = new Set<string>();
+  const out: C[] = [];
+  for (const item of items) {
+    const id = typeof item === 'string' ? `s:${item}` : `j:${JSON.stringify(item)}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+export function createTabChannel<C = string>(options: TabChannelOptions<C>): TabChannel<C> {
   const { tabId } = options;
   const timers = options.timers ?? globalTimers;
   const acceptTimeoutMs = options.acceptTimeoutMs ?? 4000;
@@ -114,10 +136,11 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
   const Channel = options.BroadcastChannel === undefined ? globalBroadcastChannel() : options.BroadcastChannel;
 
   const handlers = new Map<string, Handler>();
-  const dirtyListeners = new Set<(keys: string[], from: string) => void>();
+  const isChange = options.isChange ?? (isString as unknown as (v: unknown) => v is C);
+  const dirtyListeners = new Set<(changes: C[], from: string) => void>();
   const statusListeners = new Set<(status: SyncStatus, from: string) => void>();
   const calls = new Map<string, PendingCall>();
-  const unacked = new Map<string, string[]>();
+  const unacked = new Map<string, C[]>();
   let dirtyTimer: unknown = null;
   let lastStatus: SyncStatus | null = null;
   let closed = false;
@@ -137,7 +160,7 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
     }
   };
 
-  const emitDirty = (keys: string[], from: string) => {
+  const emitDirty = (keys: C[], from: string) => {
     for (const l of [...dirtyListeners]) {
       try {
         l(keys, from);
@@ -198,12 +221,12 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
     if (closed || unacked.size === 0) return;
     if (options.isLeader()) {
       // We lead now: what we were trying to hand over is ours to sync.
-      const keys = [...new Set([...unacked.values()].flat())];
+      const keys = unique([...unacked.values()].flat());
       unacked.clear();
       emitDirty(keys, tabId);
       return;
     }
-    for (const [batch, keys] of unacked) post({ t: 'dirty', batch, from: tabId, keys });
+    for (const [batch, keys] of unacked) post({ t: 'dirty', batch, from: tabId, keys: plain(keys) as unknown[] });
     dirtyTimer = timers.setTimeout(sendDirty, dirtyRetryMs);
   };
 
@@ -236,7 +259,8 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
       }
       case 'dirty':
         if (m.from !== tabId && options.isLeader() && Array.isArray(m.keys)) {
-          emitDirty(m.keys.filter((k): k is string => typeof k === 'string'), m.from);
+          const changes = m.keys.filter((k) => isChange(k)) as C[];
+          if (changes.length > 0) emitDirty(changes, m.from);
           post({ t: 'dirty-ack', batch: m.batch, to: m.from });
         }
         break;
@@ -256,7 +280,7 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
   };
   channel?.addEventListener('message', onMessage);
 
-  const api: TabChannel = {
+  const api: TabChannel<C> = {
     call<T>(method: string, params?: unknown): Promise<T> {
       if (closed) return Promise.reject(leaderGoneError());
       if (options.isLeader() || !channel) return runLocal(method, params, tabId) as Promise<T>;
@@ -277,14 +301,14 @@ export function createTabChannel(options: TabChannelOptions): TabChannel {
       };
     },
     forwardDirtyKeys(keys) {
-      const list = [...new Set(keys)];
+      const list = unique(keys);
       if (list.length === 0 || closed) return;
       if (options.isLeader() || !channel) return emitDirty(list, tabId);
       // Bounded: past this the leader's backstop scan finds the changes anyway.
       if (unacked.size >= MAX_PENDING_DIRTY_BATCHES) unacked.delete(unacked.keys().next().value as string);
       const batch = makeId();
       unacked.set(batch, list);
-      post({ t: 'dirty', batch, from: tabId, keys: list });
+      post({ t: 'dirty', batch, from: tabId, keys: plain(list) as unknown[] });
       if (dirtyTimer === null) dirtyTimer = timers.setTimeout(sendDirty, dirtyRetryMs);
     },
     onDirtyKeys(listener) {

@@ -178,6 +178,35 @@ describe('tab channel: dirty keys', () => {
   });
 });
 
+describe('tab channel: structured changes', () => {
+  type Change = { key: string; area: 'idb' | 'ls'; at: number };
+  const isChange = (v: unknown): v is Change =>
+    typeof v === 'object' && v !== null && typeof (v as Change).key === 'string' && ((v as Change).area === 'idb' || (v as Change).area === 'ls') && typeof (v as Change).at === 'number';
+
+  it('carries the change feed’s { key, area, at } to the leader, drops repeats, and ignores malformed ones', async () => {
+    name = `tabs-${Math.random()}`;
+    const mk = (tabId: string, lead: boolean) => {
+      const c = createTabChannel<Change>({ name, tabId, isLeader: () => lead, isChange, dirtyRetryMs: 80 });
+      open.push(c as unknown as TabChannel);
+      return c;
+    };
+    const leader = mk('L', true);
+    const follower = mk('F', false);
+    const got: Change[][] = [];
+    leader.onDirtyKeys((changes) => got.push(changes));
+    const change: Change = { key: 'CHAT_1', area: 'idb', at: 1000 };
+    follower.forwardDirtyKeys([change, { ...change }, { key: 'theme', area: 'ls', at: 1001 }]);
+    await vi.waitFor(() => expect(got).toEqual([[change, { key: 'theme', area: 'ls', at: 1001 }]]));
+
+    // Another (older or broken) copy of the script sends something else: nothing reaches the listeners.
+    const raw = new BroadcastChannel(name);
+    raw.postMessage({ t: 'dirty', batch: 'x', from: 'OLD', keys: ['CHAT_2', { key: 5 }] });
+    await sleep(100);
+    raw.close();
+    expect(got).toHaveLength(1);
+  });
+});
+
 describe('tab channel: status', () => {
   const status: SyncStatus = { state: 'success', lastSync: 1_700_000_000_000, pending: 0, leader: true };
 
