@@ -142,6 +142,16 @@ describe('IndexedDB writes', () => {
     expect(reported()).toEqual(['idb:CHAT_kept']);
   });
 
+  it('reports keys with odd characters exactly as written', async () => {
+    const odd = ['with space', 'quote"s\'', 'a/b\\c', 'ключ-😀', 'x'.repeat(3000), ''];
+    const { tx, store } = tmTx();
+    for (const key of odd) store.put({ key }, key);
+    await done(tx);
+    for (const key of odd) win.localStorage.setItem(key, 'v');
+    await Promise.resolve();
+    expect(reports.flat().map((c) => c.key)).toEqual([...odd, ...odd]);
+  });
+
   it('keeps the host working: same request returned, same errors thrown, listener errors contained', async () => {
     const { tx, store } = tmTx();
     const request = store.put({ v: 1 }, 'CHAT_r');
