@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
 import { repoRoot } from '../support/demo-server';
 
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -102,6 +103,38 @@ describe('npm start', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   });
+
+  it('the printed demo URL syncs the seeded device into the local bucket, and a second device receives it', async () => {
+    const run = start(['--no-build', '--port', '0', '--s3-port', '0']);
+    const out = await run.running;
+    const chromium = await launchChromium();
+    try {
+      const open = async (url: string) => {
+        const context = await chromium.browser.newContext();
+        const page = await context.newPage();
+        await page.goto(url);
+        await page.waitForFunction(() => (window as any).typingMindCloudSync !== undefined);
+        await page.evaluate(() => (window as any).typingMindCloudSync.ready);
+        return page;
+      };
+      const a = await open(field(out, 'Demo \\(device 1\\)'));
+      const statusA = await a.evaluate(() => (window as any).typingMindCloudSync.status);
+      expect(statusA.state, statusA.error).toBe('success');
+      const b = await open(field(out, 'Empty device 2'));
+      await b.evaluate(() => (window as any).typingMindCloudSync.syncNow());
+      const list = (p: typeof a) => p.evaluate(() => (window as any).demo.listChats().then((l: { key: string }[]) => l.map((c) => c.key).sort()));
+      const chatsA = await list(a);
+      expect(chatsA).toHaveLength(3);
+      expect(await list(b)).toEqual(chatsA);
+      // The bucket lives in the data folder, as printed.
+      expect(existsSync(join(run.dataDir, 's3', 'typingmind-demo'))).toBe(true);
+    } finally {
+      await chromium.browser.close();
+      chromium.cleanup();
+      run.child.kill('SIGINT');
+      await run.exited;
+    }
+  }, 90_000);
 
   it('says which port is taken and how to choose another', async () => {
     const { server, port } = await listen();
