@@ -80,6 +80,14 @@ const NOSYNC_MESSAGE =
   'Sync is off in this tab because the page was opened with "nosync" in its address. Snapshots still work. ' +
   'To sync, open TypingMind without "?nosync".';
 
+function safeAsk(hook: (() => boolean) | undefined): boolean {
+  try {
+    return hook?.() === true;
+  } catch {
+    return false;
+  }
+}
+
 const notLeaderError = () =>
   new CloudSyncError('no-leader', 'Another TypingMind tab runs the sync for this browser; this tab cannot start one itself. Try again in a moment.');
 
@@ -99,7 +107,7 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
   let timer: unknown = null;
   let started = false;
   let stopped = false;
-  let abort = new AbortController();
+  const abort = new AbortController();
   /** Manual callers waiting for the follow-up cycle. */
   let waiters: { resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
 
@@ -119,7 +127,21 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
     };
   };
 
-  const notify = () => options.onChange?.(snapshot());
+  // A listener's failure must not leave the scheduler without its timer, so both callbacks are fenced.
+  const notify = () => {
+    try {
+      options.onChange?.(snapshot());
+    } catch {
+      // The status display failed; the schedule goes on.
+    }
+  };
+  const reportRunError = (error: unknown, trigger: Trigger) => {
+    try {
+      options.onRunError?.(error, trigger);
+    } catch {
+      // Nowhere left to report to.
+    }
+  };
 
   const arm = () => {
     if (timer !== null) {
@@ -167,7 +189,7 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
     const { state: next, followUp } = policy.runFinished(state, { ok, now: now(), random: random() }, cfg);
     state = next;
     for (const w of manual) (ok ? w.resolve(outcome.result as R) : w.reject(outcome.error));
-    if (!ok && manual.length === 0) options.onRunError?.(outcome.error, trigger);
+    if (!ok && manual.length === 0) reportRunError(outcome.error, trigger);
     if (followUp !== 'none') {
       const waiting = waiters;
       waiters = [];
@@ -186,8 +208,9 @@ export function createScheduler<R>(options: SchedulerOptions<R>): Scheduler<R> {
 
   function fire(trigger: Trigger): void {
     if (stopped) return;
-    if (trigger === 'pagehide' && !(options.shouldFlushOnPageHide?.() ?? false)) return;
     const { state: next, decision } = policy.decideTrigger(state, trigger, now(), cfg);
+    // The page is going away: only the caller knows whether the pending changes are small enough to try.
+    if (decision === 'run' && trigger === 'pagehide' && !safeAsk(options.shouldFlushOnPageHide)) return;
     if (decision === 'run') execute(trigger, []);
     else update(next);
   }

@@ -205,7 +205,7 @@ describe('scheduler: focus, visibility, pagehide', () => {
     small = true;
     page.fire('pagehide');
     expect(r.triggers).toEqual(['leader', 'pagehide']);
-    expect(asked.length).toBe(3);
+    expect(asked.length).toBe(2); // not asked when there was nothing to send
   });
 });
 
@@ -428,5 +428,39 @@ describe('scheduler: leadership lost during a cycle', () => {
     const err = await waiting;
     expect(isCloudSyncError(err, 'no-leader')).toBe(true);
     expect(c.calls).toHaveLength(1);
+  });
+});
+
+describe('scheduler: robustness', () => {
+  it('keeps its timer when the status listener or the error listener throws', async () => {
+    const r = timedRun(0, () => true);
+    scheduler = createScheduler({
+      run: r.run, autoSync: true, noSync: false, leader: true, random: () => 1,
+      config: { intervalMs: 15_000, backoff: { baseMs: 1000, maxMs: 1000 } },
+      onChange: () => {
+        throw new Error('status panel broken');
+      },
+      onRunError: () => {
+        throw new Error('logger broken');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(15_000);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(r.triggers).toEqual(['leader', 'interval', 'interval']);
+  });
+
+  it('a run function that throws synchronously counts as a failed cycle', async () => {
+    const errors: unknown[] = [];
+    scheduler = createScheduler({
+      run: () => {
+        throw new Error('not a promise');
+      },
+      autoSync: true, noSync: false, leader: true, onRunError: (e) => errors.push(e),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(errors).toHaveLength(1);
+    expect(scheduler.snapshot()).toMatchObject({ running: false, failures: 1 });
   });
 });
