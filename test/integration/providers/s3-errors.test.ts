@@ -274,4 +274,12 @@ describe('S3 store wire behaviour', () => {
     expect(countOf('POST')).toBe(0);
     expect(countOf('DELETE')).toBe(1);
   });
+
+  it("signs with region 'auto' (Cloudflare R2's setting) against a custom endpoint", async () => {
+    const s = store({ region: 'auto' });
+    const put = await s.put('items/r2.json', enc.encode('r2'));
+    const got = await s.get('items/r2.json');
+    expect(got.kind === 'found' && got.etag).toBe(put.etag);
+    expect(server.proxy.stats().requests.every((r) => r.status < 400)).toBe(true);
+  });
 });
