@@ -23,6 +23,7 @@ export const ORIGINAL = {
   idleBytes: '255 KB down',
   editRequests: '5',
   editBytes: '135 KB up, 383 KB down',
+  backup: '42 s, 19 MB uploaded',
 } as const;
 
 export interface TargetCheck {
@@ -146,6 +147,8 @@ export function figuresTable(runs: BenchResult[]): string {
     row('One edit: requests on A', ORIGINAL.editRequests, (r) => cell(r.edit.ok, fmtRequests(r.edit.trafficA), r.edit.error)),
     row('One edit: bytes on A', ORIGINAL.editBytes, (r) => cell(r.edit.ok, `${fmtBytes(r.edit.trafficA?.bytesUp)} up, ${fmtBytes(r.edit.trafficA?.bytesDown)} down`, r.edit.error)),
     row('One edit: requests / bytes on B', '—', (r) => cell(r.edit.ok, `${fmtRequests(r.edit.trafficB)}; ${fmtBytes(r.edit.trafficB?.bytesDown)} down`, r.edit.error)),
+    row('Daily backup', ORIGINAL.backup, (r) =>
+      r.dailyBackup ? cell(r.dailyBackup.ok, `${fmtMs(r.dailyBackup.wallMs)}, ${fmtRequests(r.dailyBackup.traffic)}, ${fmtBytes(r.dailyBackup.traffic?.bytesUp)} up`, r.dailyBackup.error) : 'not measured'),
     row('Baseline: plain PUTs', '—', (r) => cell(r.baselinePut.ok, `${fmtMs(r.baselinePut.wallMs)}, ${fmtRequests(r.baselinePut.traffic)}, ${fmtBytes(r.baselinePut.bytes)} up`, r.baselinePut.error)),
     row('Baseline: plain GETs', '—', (r) => cell(r.baselineGet.ok, `${fmtMs(r.baselineGet.wallMs)}, ${fmtRequests(r.baselineGet.traffic)}, ${fmtBytes(r.baselineGet.bytes)} down`, r.baselineGet.error)),
     row('Host page alone: peak JS heap', '—', (r) => fmtBytes(r.hostPage.peakHeapBytes)),
@@ -177,7 +180,7 @@ export function renderSection(runs: BenchResult[]): string {
   }
   out.push(`### Targets (run ${main.label})`, '', targetsTable(main), '', '### Figures', '', figuresTable(sorted), '');
   const notes = sorted.flatMap((r) =>
-    (['initialUpload', 'initialDownload', 'idle', 'edit'] as const).flatMap((k) => r[k].notes.map((n) => `- ${r.label}, ${k}: ${n}`)),
+    (['initialUpload', 'initialDownload', 'idle', 'edit', 'dailyBackup'] as const).flatMap((k) => (r[k]?.notes ?? []).map((n) => `- ${r.label}, ${k}: ${n}`)),
   );
   if (notes.length) out.push('Notes recorded by the runs:', '', ...notes, '');
   out.push(END);

@@ -64,6 +64,11 @@ export interface EditPhase extends Phase {
   cyclesB: number;
 }
 
+export interface BackupPhase extends Phase {
+  /** Items the backup reports holding, when it says. */
+  totalItems?: number;
+}
+
 export interface BenchResult {
   label: string;
   date: string;
@@ -91,4 +96,6 @@ export interface BenchResult {
   initialDownload: DownloadPhase;
   idle: IdlePhase;
   edit: EditPhase;
+  /** runDailyBackup() on A after the other phases (optional: older result files lack it). */
+  dailyBackup?: BackupPhase;
 }

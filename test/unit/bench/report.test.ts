@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BEGIN, END, checkTargets, fmtBytes, fmtMs, looksLikeFullScan, renderSection, spliceSection } from '../../../scripts/bench/report';
+import { readResults } from '../../../scripts/bench/results-dir';
+import { trafficOf } from '../../../scripts/bench/traffic';
+import { parseBenchArgs } from '../../../scripts/bench/options';
+import type { BenchResult, Traffic } from '../../../scripts/bench/types';
+
+const MB = 1024 * 1024;
+const t = (requests: number, preflights = 0, up = 0, down = 0): Traffic => ({ requests, preflights, bytesUp: up, bytesDown: down, byMethod: {} });
+
+function result(over: Partial<BenchResult> = {}): BenchResult {
+  const p = parseBenchArgs([]);
+  if (p.kind !== 'run') throw new Error('defaults');
+  return {
+    label: 'default',
+    date: '2026-11-22T04:00:00.000Z',
+    commit: 'abc1234',
+    machine: { cpus: 2, cpuModel: 'cpu', memoryGiB: 4, node: 'v20', chromium: '140' },
+    options: p.options,
+    dataset: { items: 523, chats: 500, attachments: 20, bytes: 14 * MB, chatBytes: 10 * MB, attachmentBytes: 4 * MB, largestItemBytes: 204_800, seedMs: 1 },
+    bundle: { rawBytes: 400_000, gzipBytes: 140 * 1024 },
+    app: { version: '0.1.0', syncWorks: true },
+    hostPage: { peakHeapBytes: 20 * MB },
+    baselinePut: { ok: true, wallMs: 20_000, traffic: t(523, 523), objects: 523, bytes: 14 * MB, notes: [] },
+    baselineGet: { ok: true, wallMs: 10_000, traffic: t(523, 523), objects: 523, bytes: 14 * MB, notes: [] },
+    initialUpload: { ok: true, wallMs: 29_000, traffic: t(530, 525), cycles: 1, objectsInBucket: 524, bucketBytes: 8 * MB, peakHeapBytes: 50 * MB, notes: [] },
+    initialDownload: { ok: true, wallMs: 16_000, traffic: t(530, 525), chatsOnDevice: 500, expectedChats: 500, putsFromFreshDevice: 1, peakHeapBytes: 40 * MB, notes: [] },
+    idle: { ok: true, traffic: t(1), requestsPerCycle: [1, 1, 1], storeReads: { get: 0, getAll: 0 }, notes: [] },
+    edit: { ok: true, trafficA: t(3, 2), trafficB: t(2), propagationMs: 4000, cyclesA: 1, cyclesB: 1, notes: [] },
+    ...over,
+  };
+}
+
+const met = (r: BenchResult) => Object.fromEntries(checkTargets(r).map((c) => [c.name, c.met]));
+
+describe('targets', () => {
+  it('are met when every figure is inside its limit', () => {
+    expect(Object.values(met(result()))).toEqual([true, true, true, false, true, true]);
+    // 16 s against 10 s of plain GETs is 1.6×: the one missed above.
+    expect(checkTargets(result())[3].measured).toContain('1.60×');
+  });
+
+  it('are missed by one request too many, a full scan, a slow run, a big heap or a big bundle', () => {
+    const r = result({
+      idle: { ok: true, traffic: t(2), requestsPerCycle: [2], storeReads: { get: 0 }, notes: [] },
+      edit: { ok: true, trafficA: t(4), cyclesA: 1, cyclesB: 1, notes: [] },
+      initialUpload: { ...result().initialUpload, wallMs: 30_001, peakHeapBytes: 2 * 204_800 + 64 * MB },
+      bundle: { rawBytes: 1, gzipBytes: 150 * 1024 + 1 },
+    });
+    expect(Object.values(met(r))).toEqual([false, false, false, false, false, false]);
+    const scan = result({ idle: { ok: true, traffic: t(1), requestsPerCycle: [1], storeReads: { getAllKeys: 1 }, notes: [] } });
+    expect(met(scan)['Idle cycle: requests, full scans of the local store']).toBe(false);
+  });
+
+  it('are "not measured" when the phase failed, never met by default', () => {
+    const failed = { ok: false, error: 'syncNow() failed: Cloud Sync is not configured yet.', notes: [] };
+    const r = result({
+      initialUpload: { ...failed, cycles: 0, objectsInBucket: 0, bucketBytes: 0 },
+      initialDownload: { ...failed, chatsOnDevice: 0, expectedChats: 500, putsFromFreshDevice: 0 },
+      idle: { ...failed, requestsPerCycle: [] },
+      edit: { ...failed, cyclesA: 0, cyclesB: 0 },
+    });
+    expect(Object.values(met(r))).toEqual([undefined, undefined, undefined, undefined, undefined, true]);
+    const md = renderSection([r]);
+    expect(md).toContain('failed: syncNow() failed: Cloud Sync is not configured yet.');
+    expect(md).toContain('not measured');
+  });
+
+  it('tells a full scan from a few single reads', () => {
+    expect(looksLikeFullScan({ get: 3 }, 500)).toBe(false);
+    expect(looksLikeFullScan({ get: 300 }, 500)).toBe(true);
+    expect(looksLikeFullScan({ openCursor: 1 }, 500)).toBe(true);
+    expect(looksLikeFullScan(undefined, 500)).toBeUndefined();
+  });
+});
+
+describe('BENCHMARKS.md section', () => {
+  it('puts the default run first and shows the original figures beside each run', () => {
+    const scale = result({ label: 'chats-5000', dataset: { ...result().dataset, chats: 5000 } });
+    const md = renderSection([scale, result()]);
+    expect(md.startsWith(BEGIN)).toBe(true);
+    expect(md.endsWith(END)).toBe(true);
+    expect(md).toContain('| Figure | Original (500 chats) | default (500 chats) | chats-5000 (5000 chats) |');
+    expect(md).toMatch(/\| Initial upload: requests \| 535 \+ 531 preflights \| 530 \+ 525 preflights \|/);
+    expect(md).toContain('### Targets (run default)');
+  });
+
+  it('escapes a pipe in an error so the table keeps its columns', () => {
+    const r = result({ edit: { ok: false, error: 'a | b\nc', cyclesA: 0, cyclesB: 0, notes: [] } });
+    expect(renderSection([r])).toContain('failed: a \\| b c');
+  });
+
+  it('replaces only the generated part and keeps the hand-written analysis around it', () => {
+    const existing = `# Benchmarks\n\nIntro by hand.\n\n${BEGIN}\nold numbers\n${END}\n\n## Analysis\n\nKept.\n`;
+    const out = spliceSection(existing, `${BEGIN}\nnew numbers\n${END}`, 'TEMPLATE');
+    expect(out).toBe(`# Benchmarks\n\nIntro by hand.\n\n${BEGIN}\nnew numbers\n${END}\n\n## Analysis\n\nKept.\n`);
+    expect(spliceSection(undefined, `${BEGIN}\nx\n${END}`, `# T\n${BEGIN}\n${END}\n`)).toBe(`# T\n${BEGIN}\nx\n${END}\n`);
+  });
+
+  it('formats sizes and durations for people', () => {
+    expect(fmtBytes(512)).toBe('512 B');
+    expect(fmtBytes(150 * 1024)).toBe('150.0 KB');
+    expect(fmtBytes(64.4 * MB)).toBe('64.4 MB');
+    expect(fmtMs(850)).toBe('850 ms');
+    expect(fmtMs(1234)).toBe('1.23 s');
+    expect(fmtMs(37_000)).toBe('37.0 s');
+  });
+});
+
+describe('proxy counters and result files', () => {
+  it('counts preflights apart from requests and adds up body bytes both ways', () => {
+    const tr = trafficOf({ OPTIONS: { count: 5, bytesIn: 0, bytesOut: 0 }, PUT: { count: 4, bytesIn: 1000, bytesOut: 0 }, GET: { count: 1, bytesIn: 0, bytesOut: 300 } });
+    expect(tr).toEqual({ requests: 5, preflights: 5, bytesUp: 1000, bytesDown: 300, byMethod: { OPTIONS: 5, PUT: 4, GET: 1 } });
+  });
+
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads every result file and leaves out, with a warning, one that is broken or not a result', () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
+    writeFileSync(join(dir, 'default.json'), JSON.stringify(result()));
+    writeFileSync(join(dir, 'broken.json'), '{"label": "x",');
+    writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
+    writeFileSync(join(dir, 'notes.txt'), 'not json');
+    const warnings: string[] = [];
+    const runs = readResults(dir, (l) => warnings.push(l));
+    expect(runs.map((r) => r.label)).toEqual(['default']);
+    expect(warnings).toHaveLength(2);
+    expect(warnings.find((w) => w.includes('broken.json'))).toContain('could not be read');
+    expect(warnings.find((w) => w.includes('other.json'))).toContain('is not a benchmark result');
+    expect(readResults(join(dir, 'missing'))).toEqual([]);
+  });
+});
