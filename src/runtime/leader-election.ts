@@ -70,7 +70,11 @@ export function createLeaderElection(options: LeaderElectionOptions): LeaderElec
     if (isLeader === leader) return;
     if (stopped && isLeader) return;
     leader = isLeader;
-    options.onChange(isLeader);
+    try {
+      options.onChange(isLeader);
+    } catch {
+      // The app's reaction failed; leadership itself stands (a throw inside the lock callback would release it).
+    }
   };
 
   const startHeartbeat = (): boolean => {

@@ -268,7 +268,15 @@ export function createTabChannel<C = string>(options: TabChannelOptions<C>): Tab
         if (m.to === tabId) unacked.delete(m.batch);
         break;
       case 'status':
-        if (m.from !== tabId) for (const l of [...statusListeners]) l(m.status, m.from);
+        if (m.from !== tabId) {
+          for (const l of [...statusListeners]) {
+            try {
+              l(m.status, m.from);
+            } catch {
+              // One broken display must not keep the status from the others.
+            }
+          }
+        }
         break;
       case 'status?':
         if (m.from !== tabId && options.isLeader() && lastStatus) post({ t: 'status', from: tabId, status: lastStatus });

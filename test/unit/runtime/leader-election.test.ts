@@ -116,6 +116,27 @@ describe('leader election with Web Locks', () => {
     expect(hub.holder(channelName)).toBe(0);
   });
 
+  it('keeps leadership when the app’s onChange throws', async () => {
+    const hub = createLockHub();
+    channelName = `locks-${Math.random()}`;
+    const fallbacks: unknown[] = [];
+    const e = createLeaderElection({
+      name: channelName,
+      locks: hub.tab(),
+      BroadcastChannel: null,
+      onChange: () => {
+        throw new Error('app not ready');
+      },
+      onFallback: (err) => fallbacks.push(err),
+    });
+    elections.push(e);
+    await vi.waitFor(() => expect(e.isLeader).toBe(true));
+    await sleep(20);
+    expect(e.kind).toBe('locks');
+    expect(hub.holder(channelName)).toBe(0);
+    expect(fallbacks).toEqual([]);
+  });
+
   it('falls back to the heartbeat when the lock API fails', async () => {
     channelName = `fallback-${Math.random()}`;
     const broken: LockManagerLike = { request: () => Promise.reject(Object.assign(new Error('insecure'), { name: 'SecurityError' })) };
