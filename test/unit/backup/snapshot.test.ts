@@ -124,3 +124,44 @@ describe('createSnapshot', () => {
     expect(peak).toBeGreaterThan(1);
   });
 });
+
+describe('the backup index under concurrent writers', () => {
+  it('two devices taking snapshots at the same moment both end up in the index (compare-and-swap, W17)', async () => {
+    const { store } = await seedBucket();
+    const keys = await testKeys();
+    const zero = await createBackupService({ store, keys, now: () => T0 - 1000 }).createSnapshot('zero');
+    // Both devices read the index before either writes it: the lost-update interleaving.
+    let waiting: (() => void)[] = [];
+    let first = true;
+    const barrier = Object.create(store) as typeof store;
+    barrier.get = async (k, o) => {
+      const r = await store.get(k, o);
+      if (k === 'backups/manifest-index.json' && first) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 2) {
+            first = false;
+            waiting.forEach((w) => w());
+            waiting = [];
+          }
+        });
+      }
+      return r;
+    };
+    const a = createBackupService({ store: barrier, keys, now: () => T0 });
+    const b = createBackupService({ store: barrier, keys, now: () => T0 + 1000 });
+    const [sa, sb] = await Promise.all([a.createSnapshot('from A'), b.createSnapshot('from B')]);
+    const listed = (await a.listBackups()).map((x) => x.folder).sort();
+    expect(listed).toEqual([zero.folder, sa.folder, sb.folder].sort());
+  });
+
+  it('without conditional writes, snapshots taken one after the other are all listed', async () => {
+    const store = createMemoryStore({ capabilities: { conditionalPut: false } });
+    await seedBucket(store);
+    const keys = await testKeys();
+    const a = createBackupService({ store, keys, now: () => T0 });
+    await a.createSnapshot('one');
+    await a.createSnapshot('two');
+    expect((await a.listBackups()).map((x) => x.name)).toEqual(['two', 'one']);
+  });
+});
