@@ -157,6 +157,17 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
 
   const onStatus = (status: SyncStatus) => diagnostics.update(status);
 
+  // A collapsed section with a problem inside says so in its header, so no message stays out of sight.
+  const markSections = () => {
+    for (const sec of sections) {
+      const count = sec.body.querySelectorAll('[aria-invalid="true"]').length;
+      sec.header.querySelector('.tcs-section-badge')?.remove();
+      if (count > 0) {
+        sec.header.querySelector('.tcs-section-title')!.append(h(doc, 'span', { class: 'tcs-section-badge' }, count === 1 ? '1 to fix' : `${count} to fix`));
+      }
+    }
+  };
+
   const close = () => {
     if (closed) return;
     closed = true;
@@ -203,6 +214,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     saveButton.disabled = true;
     saveButton.textContent = 'Verifying...';
     clearProblems(dialog);
+    markSections();
     showProbe(undefined);
     say('Checking your settings and the connection…', 'info');
     try {
@@ -214,6 +226,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
         applyState(await controller.load());
       } else {
         const first = showProblems(dialog, outcome.problems);
+        markSections();
         const text = outcome.message ?? (outcome.problems.length === 1 ? outcome.problems[0].message : 'Some settings need fixing: see the messages under the fields.');
         say(`❌ ${text}`, 'error');
         if (first) {

@@ -36,6 +36,7 @@ const CSS = `
 .tcs-section-header:focus-visible { outline: 2px solid #3b82f6; outline-offset: -2px; }
 .tcs-chevron { flex: none; width: 16px; height: 16px; color: #a1a1aa; transition: transform .2s; }
 .tcs-section-header[aria-expanded="true"] .tcs-chevron { transform: rotate(180deg); }
+.tcs-section-badge { margin-left: .5rem; padding: 0 .4rem; border-radius: 999px; background: #7f1d1d; color: #fecaca; font-size: 12px; font-weight: 500; }
 .tcs-section-body { padding: 0 .75rem .75rem; }
 .tcs-section-body[hidden] { display: none; }
 .tcs-field { display: block; margin-top: .5rem; }

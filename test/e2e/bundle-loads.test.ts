@@ -69,6 +69,27 @@ describe('the bundle in the stand-in page', () => {
     expect(await page.locator('[data-element-id="workspace-tab-cloudsync"]').count()).toBe(1);
   });
 
+  it('opens the settings from the Sync button and shows the real validation under the fields', async () => {
+    const { page } = await h.openDevice({ params: { seed: 1 } });
+    await page.locator('[data-element-id="workspace-tab-cloudsync"]').click();
+    await page.locator('[role="dialog"]').waitFor();
+    // Nothing configured yet: the provider settings are what a person needs first.
+    await page.locator('#provider-settings-content').waitFor({ state: 'visible' });
+    await page.locator('#aws-region').fill('us east 1');
+    await page.locator('#save-settings').click();
+    await page.locator('#aws-bucket-error:not(:empty)').waitFor();
+    expect(await page.locator('#aws-bucket-error').textContent()).toBe('Enter the name of your bucket.');
+    expect(await page.locator('#aws-region-error').textContent()).toMatch(/region/i);
+    expect(await page.locator('#aws-bucket').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('aws-bucket');
+    expect(await page.locator('#action-msg').textContent()).toMatch(/^❌ /);
+    // Nothing was stored.
+    expect(await page.evaluate(() => localStorage.getItem('tcs_aws_bucketname'))).toBeNull();
+    await screenshot(page, 'e2e-bundle-modal-validation');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+  });
+
   it('does nothing when the script is loaded a second time', async () => {
     const { page, logs } = await h.openDevice();
     await page.locator('[data-element-id="workspace-tab-cloudsync"]').waitFor();

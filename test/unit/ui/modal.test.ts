@@ -133,6 +133,10 @@ describe('settings modal', () => {
     expect(document.activeElement).toBe(input('aws-bucket'));
     expect(document.getElementById('provider-settings-content')!.hidden).toBe(false);
     expect((document.getElementById('save-settings') as HTMLButtonElement).textContent).toBe('Save');
+    // The collapsed section with the other problem says so in its header.
+    expect(document.getElementById('common-settings-content')!.hidden).toBe(true);
+    expect(document.querySelector('#common-settings-header .tcs-section-badge')!.textContent).toBe('1 to fix');
+    expect(document.querySelector('#provider-settings-header .tcs-section-badge')!.textContent).toBe('1 to fix');
 
     // Fixed and saved again: the old messages go away.
     ctl.saveOutcome = { ok: true, problems: [], probe: [{ label: 'List the bucket', state: 'ok' }, { label: 'Conditional writes', state: 'failed', message: 'not supported; using read-back checks' }] };
@@ -145,6 +149,7 @@ describe('settings modal', () => {
     expect(ctl.saved[1]).toMatchObject({ bucket: 'b', password: 'pw' });
     expect(document.getElementById('aws-bucket-error')!.textContent).toBe('');
     expect(input('aws-bucket').hasAttribute('aria-invalid')).toBe(false);
+    expect(document.querySelector('.tcs-section-badge')).toBeNull();
     expect(document.getElementById('action-msg')!.textContent).toBe('✅ Saved.');
     const steps = [...document.querySelectorAll('#setup-check li')].map((li) => li.textContent);
     expect(steps).toEqual(['✓List the bucket (ok)', '✗Conditional writes: not supported; using read-back checks (failed)']);
