@@ -147,7 +147,7 @@ describe('runDailyBackup', () => {
     expect((await createBackupService({ store, keys, now: () => NOV22 + 1000 }).runDailyBackup()).backup?.copiedItems).toBe(4);
   });
 
-  it('works on a provider without conditional writes (checks the manifest before claiming)', async () => {
+  it('on a provider without conditional writes, a lost index is rebuilt from the manifests and the day is still seen as done', async () => {
     const store = createMemoryStore({ capabilities: { conditionalPut: false } });
     await seedBucket(store);
     const keys = await testKeys();
