@@ -182,7 +182,10 @@ export function renderSection(runs: BenchResult[]): string {
   const notes = sorted.flatMap((r) =>
     (['initialUpload', 'initialDownload', 'idle', 'edit', 'dailyBackup'] as const).flatMap((k) => (r[k]?.notes ?? []).map((n) => `- ${r.label}, ${k}: ${n}`)),
   );
-  if (notes.length) out.push('Notes recorded by the runs:', '', ...notes, '');
+  const logs = sorted.flatMap((r) =>
+    (['idle', 'edit'] as const).flatMap((k) => (r[k].requestLog ? [`- ${r.label}, ${k} (A): ${r[k].requestLog!.join(', ') || 'none'}`] : [])),
+  );
+  if (notes.length || logs.length) out.push('Notes recorded by the runs:', '', ...notes, ...logs, '');
   out.push(END);
   return out.join('\n');
 }

@@ -16,7 +16,7 @@ import { startS3Server, type S3TestServer } from '../../test/support/s3-server';
 import { bundleSize } from './bundle-size';
 import { openMetrics, readMetrics, sampleHeap } from './cdp';
 import type { BenchOptions } from './options';
-import { trafficOf } from './traffic';
+import { requestLogOf, trafficOf } from './traffic';
 import type { BackupPhase, BenchResult, Phase } from './types';
 
 const PASSWORD = 'bench-password-correct-horse-battery';
@@ -285,6 +285,7 @@ async function phases(
         const m1 = await readMetrics(a.session);
         if (!r.ok) throw new Error(`syncNow() failed: ${r.message}`);
         idle.traffic = trafficOf(proxyA.stats().byMethod);
+        idle.requestLog = requestLogOf(proxyA.stats().requests);
         idle.requestsPerCycle.push(idle.traffic.requests);
         idle.wallMs = r.durationMs;
         idle.taskMs = Math.round((m1.taskMs - m0.taskMs) * 10) / 10;
@@ -321,6 +322,8 @@ async function phases(
       down.wallMs = Date.now() - t1;
       down.traffic = trafficOf(proxyB.stats().byMethod);
       down.putsFromFreshDevice = down.traffic.byMethod.PUT ?? 0;
+      const puts = proxyB.stats().requests.filter((q) => q.method === 'PUT').map((q) => q.key);
+      if (puts.length) down.notes.push(`the fresh device sent PUTs for: ${puts.slice(0, 10).join(', ')}${puts.length > 10 ? ' …' : ''}`);
       if (cycles > 1) down.notes.push(`took ${cycles} cycles`);
       down.ok = down.chatsOnDevice === o.chats;
       down.error = undefined;
@@ -371,6 +374,7 @@ async function phases(
       }
       if (!sent) throw new Error(`Device A did not upload ${key} in ${edit.cyclesA} cycles.`);
       edit.trafficA = trafficOf(proxyA.stats().byMethod);
+      edit.requestLog = requestLogOf(proxyA.stats().requests);
       let arrived = false;
       while (!arrived && edit.cyclesB < 10) {
         const r = await syncNow(b);
@@ -382,6 +386,8 @@ async function phases(
       edit.propagationMs = Date.now() - t2;
       edit.wallMs = edit.propagationMs;
       edit.trafficB = trafficOf(proxyB.stats().byMethod);
+      const logB = requestLogOf(proxyB.stats().requests);
+      if (logB) edit.notes.push(`B's requests: ${logB.join(', ')}`);
       edit.traffic = edit.trafficA;
       edit.notes.push(`includes A's ${o.quietMs} ms quiet period before its own upload; B was asked with Sync now right after (on its timer B would add up to one sync interval, 15 s by default)`);
       edit.ok = true;
@@ -415,6 +421,7 @@ async function dailyBackup(a: Device, proxy: S3Proxy, timeoutS: number): Promise
     }), timeoutS, 'runDailyBackup()');
     phase.wallMs = Date.now() - t0;
     phase.traffic = trafficOf(proxy.stats().byMethod);
+    phase.requestLog = requestLogOf(proxy.stats().requests);
     if (!r.ok) throw new Error(`runDailyBackup() failed: ${r.message}`);
     if (r.info === null) phase.notes.push("runDailyBackup() answered null: today's backup already existed (made automatically earlier in the run)");
     else phase.totalItems = r.info.totalItems;

@@ -22,3 +22,10 @@ export function trafficOf(byMethod: Record<string, MethodCounters>): Traffic {
   }
   return { requests, preflights, bytesUp, bytesDown, byMethod: counts };
 }
+
+/** "METHOD key" per request, preflights left out; undefined when there are more than `max` (too many to read). */
+export function requestLogOf(requests: readonly { method: string; key: string }[], max = 40): string[] | undefined {
+  const real = requests.filter((r) => r.method !== 'OPTIONS');
+  if (real.length > max) return undefined;
+  return real.map((r) => `${r.method} ${r.key || '(bucket)'}`);
+}

@@ -22,6 +22,8 @@ export interface Phase {
   traffic?: Traffic;
   peakHeapBytes?: number;
   notes: string[];
+  /** "METHOD key" of each request (preflights left out), for phases small enough to read them. */
+  requestLog?: string[];
 }
 
 export interface BaselinePhase extends Phase {

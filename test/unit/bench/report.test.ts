@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BEGIN, END, checkTargets, fmtBytes, fmtMs, looksLikeFullScan, renderSection, spliceSection } from '../../../scripts/bench/report';
 import { readResults } from '../../../scripts/bench/results-dir';
-import { trafficOf } from '../../../scripts/bench/traffic';
+import { requestLogOf, trafficOf } from '../../../scripts/bench/traffic';
 import { parseBenchArgs } from '../../../scripts/bench/options';
 import type { BenchResult, Traffic } from '../../../scripts/bench/types';
 
@@ -114,6 +114,17 @@ describe('proxy counters and result files', () => {
   it('counts preflights apart from requests and adds up body bytes both ways', () => {
     const tr = trafficOf({ OPTIONS: { count: 5, bytesIn: 0, bytesOut: 0 }, PUT: { count: 4, bytesIn: 1000, bytesOut: 0 }, GET: { count: 1, bytesIn: 0, bytesOut: 300 } });
     expect(tr).toEqual({ requests: 5, preflights: 5, bytesUp: 1000, bytesDown: 300, byMethod: { OPTIONS: 5, PUT: 4, GET: 1 } });
+  });
+
+  it('lists small phases request by request, preflights left out, and gives up on big ones', () => {
+    const reqs = [
+      { method: 'OPTIONS', key: 'metadata.json' },
+      { method: 'HEAD', key: 'metadata.json' },
+      { method: 'PUT', key: 'items/CHAT_a.json' },
+      { method: 'GET', key: '' },
+    ];
+    expect(requestLogOf(reqs)).toEqual(['HEAD metadata.json', 'PUT items/CHAT_a.json', 'GET (bucket)']);
+    expect(requestLogOf(reqs, 2)).toBeUndefined();
   });
 
   let dir: string | undefined;
