@@ -26,7 +26,9 @@ const BACKSTOP_MS = 10 * 60_000;
 type Events = { status: SyncStatus; synced: SyncReport; error: { message: string; code?: string }; progress: ProgressEvent };
 
 export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
-  const feed = installChangeFeed(win);
+  let config: ResolvedConfig | undefined;
+  // The user's exclusions are known once the settings are read; until then only the system rules apply.
+  const feed = installChangeFeed(win, { userExclusions: () => config?.userExclusions ?? [] });
   const env: ConfigEnv = { localStorage: win.localStorage, indexedDB: win.indexedDB, location: win.location, history: win.history };
   const configReady = loadConfig(env); // strips the URL's secrets synchronously, before its first await
 
@@ -35,7 +37,6 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   const bus = createEventBus<Events>();
   const dirty = new DirtySet();
   let status: SyncStatus = { state: 'idle', lastSync: 0, pending: 0, leader: false };
-  let config: ResolvedConfig | undefined;
   let session: Session | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -187,7 +188,12 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           const provider = createProvider(saved.config, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
           if (!provider) return { ok: false, problems: [], message: 'The settings were saved, but they do not name a storage provider.' };
           const probe = await probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: saved.config.s3?.endpoint, bucket: saved.config.s3?.bucket });
-          const steps = probe.steps.map((s) => ({ label: s.step, state: s.ok ? ('ok' as const) : ('failed' as const), message: s.message + (s.cors ? `\n${s.cors.text}` : '') }));
+          // A failed optional step (conditional writes, say) only means "not supported here": sync still works.
+          const steps = probe.steps.map((s) => ({
+            label: s.step,
+            state: s.ok ? ('ok' as const) : s.required ? ('failed' as const) : ('skipped' as const),
+            message: s.message + (s.cors ? `\n${s.cors.where}\n${s.cors.text}` : ''),
+          }));
           if (!probe.ok) return { ok: false, problems: [], probe: steps, message: 'The settings were saved, but the connection check failed: see the steps below.' };
           saveCapabilities(win.localStorage, scopeOf(saved.config), probe.capabilities);
           win.setTimeout(() => win.location.reload(), 1500);

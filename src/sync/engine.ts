@@ -194,7 +194,9 @@ export class SyncEngine {
       if (!candidates.has(k) || (t && !candidates.get(k))) candidates.set(k, t);
     };
     if (full) {
-      localListing = await host.listKeys();
+      // Types from the base spare the listing from reading values just to tell Blobs apart; the values are
+      // read once, below, to hash them.
+      localListing = await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type });
       for (const l of localListing) add(l.key, l.type);
       for (const [k, r] of baseMap) add(k, r.type);
       for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
