@@ -11,6 +11,7 @@ import { CloudSyncError, isCloudSyncError } from './errors';
 import { createHostStore } from './host/host-store';
 import { installChangeFeed } from './host/change-feed';
 import { DirtySet } from './host/dirty-set';
+import type { ChangedKey } from './host/types';
 import { createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
 import { probeStore } from './providers/probe';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
@@ -22,6 +23,11 @@ import { showReloadNotice } from './ui/reload-notice';
 
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
 const BACKSTOP_MS = 10 * 60_000;
+
+function isChangedKey(v: unknown): v is ChangedKey {
+  const c = v as ChangedKey;
+  return !!c && typeof c.key === 'string' && (c.area === 'idb' || c.area === 'ls') && typeof c.at === 'number';
+}
 
 type Events = { status: SyncStatus; synced: SyncReport; error: { message: string; code?: string }; progress: ProgressEvent };
 
@@ -49,7 +55,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
 
   feed.onChange((keys) => {
     dirty.mark(keys);
-    session?.runtime.noteLocalChange(keys.map((k) => k.key));
+    session?.runtime.noteLocalChange(keys);
     session?.runtime.scheduler.noteChange();
     if (status.pending !== dirty.size) setStatus({});
   });
@@ -62,6 +68,9 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     try {
       config = await configReady;
       logger.setEnabled(config.logging);
+      logger.addSecret(config.s3?.secretAccessKey);
+      logger.addSecret(config.s3?.accessKeyId);
+      logger.addSecret(config.googleToken?.access_token);
       for (const p of config.urlProblems) log.warn(`URL parameter ignored: ${p.message}`);
       if (config.openModal) win.setTimeout(() => void ui.openModal(), 1000);
       if (!config.configured || !config.keys) {
@@ -91,7 +100,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   interface Session {
     provider: ProviderHandle;
     engine: SyncEngine;
-    runtime: SyncRuntime<CycleResult>;
+    runtime: SyncRuntime<CycleResult, ChangedKey>;
     confirmed: Set<string>;
   }
 
@@ -114,11 +123,13 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     let lastFull = 0;
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
 
-    const runtime = createSyncRuntime<CycleResult>({
+    const runtime = createSyncRuntime<CycleResult, ChangedKey>({
       autoSync: cfg.autoSync,
       noSync: cfg.noSync,
       schedule: { intervalMs: cfg.syncIntervalMs, quietMs: cfg.quietPeriodMs },
-      onDirtyKeys: (keys) => dirty.mark(keys.map((key) => ({ key, area: win.localStorage.getItem(key) !== null ? 'ls' : 'idb', at: Date.now() }))),
+      // Changes another tab of this browser saw, forwarded to the leader (this tab, when it leads).
+      onDirtyKeys: (changes) => dirty.mark(changes),
+      isChange: isChangedKey,
       onRemoteStatus: (s) => {
         status = { ...s, leader: false };
         bus.emit('status', status);
