@@ -112,6 +112,40 @@ async function loadBackup(deps: BackupDeps, folder: string, label: string, optio
   return { manifest, metadata, objects };
 }
 
+/**
+ * Opens one of the backup's objects before anything is written: a backup made under another encryption password
+ * would otherwise be found out half-way (re-encoding attachments) or, worse, copied back unreadable.
+ */
+async function checkPassword(deps: BackupDeps, backup: Metadata, objects: ReadonlyMap<string, unknown>, folder: string, label: string, options: RunOptions) {
+  // GCM cannot tell a wrong key from a damaged object: refuse only when several objects all fail.
+  let refused: { cause: unknown; objectKey: string } | undefined;
+  let tried = 0;
+  for (const [key, entry] of Object.entries(backup.items)) {
+    if (tried === 3) break;
+    if (isTombstone(entry)) continue;
+    const objectKey = backupObjectKeyFor(folder, key, entry.type);
+    if (!objects.has(objectKey)) continue;
+    const res = await deps.store.get(objectKey, options);
+    if (res.kind !== 'found') continue;
+    tried++;
+    try {
+      await decryptBytes(deps.keys.contentKey, res.body, objectKey);
+      return;
+    } catch (cause) {
+      if (!isCloudSyncError(cause, 'wrong-password')) return;
+      refused ??= { cause, objectKey };
+    }
+  }
+  if (refused) {
+    throw new CloudSyncError(
+      'wrong-password',
+      `The backup "${label}" cannot be opened with this device's encryption password, so it cannot be restored. ` +
+        'Check the encryption key in the settings (it must be the one the backup was made with). Nothing was changed.',
+      { cause: refused.cause, details: { folder, objectKey: refused.objectKey } },
+    );
+  }
+}
+
 /** The original's export-style daily backups pushed attachment bytes through the JSON codec (§1.6). */
 function needsReencode(m: BackupManifest): boolean {
   const v = manifestVariant(m);
@@ -159,6 +193,7 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
   const label = backupFolderName(folder);
   const backup = await loadBackup(deps, folder, label, options);
   const reencode = needsReencode(backup.manifest);
+  await checkPassword(deps, backup.metadata, backup.objects, folder, label, options);
 
   // The way back: a snapshot of exactly the state this restore replaces.
   let state: LiveState = await readLiveState(store, options);

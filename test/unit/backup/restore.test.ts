@@ -240,6 +240,18 @@ describe('restoreBackup on buckets written by the original', () => {
     expect(autoAtt.kind === 'found' && Buffer.from(autoAtt.body).equals(Buffer.from(fx.objects.get('attachments/ATTACHMENT_photo.jpg.bin')!))).toBe(true);
   });
 
+  it('V4.2 daily backup with the wrong password: refused before anything is written, with a message that says what to check', async () => {
+    const fx = loadFixtureBucket('v4.2');
+    const store = createMemoryStore();
+    await seedStoreFromFixture(store, fx);
+    const before = await snapshotOfBucket(store);
+    const svc = createBackupService({ store, keys: await testKeys('not the password'), now: () => T1 });
+    const err = await svc.restoreBackup('backups/typingmind-backup-20261122').catch((e) => e);
+    expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
+    expect(err.message).toMatch(/^The backup "typingmind-backup-20261122" cannot be opened with this device's encryption password.*Check the encryption key.*Nothing was changed\.$/);
+    expect(await snapshotOfBucket(store)).toEqual(before);
+  });
+
   it("V4.2 snapshot (no attachments in it): the live attachments are kept, not deleted; the junk items/ATTACHMENT_*.json are not used", async () => {
     const fx = loadFixtureBucket('v4.2');
     const store = createMemoryStore();
