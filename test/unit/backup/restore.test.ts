@@ -170,6 +170,21 @@ describe('restoreBackup on the memory store', () => {
     expect(m.items.CHAT_late).toMatchObject({ deleted: T1, tombstoneVersion: 1 });
   });
 
+  it('one damaged object in the backup is not taken for a wrong password', async () => {
+    const store = createMemoryStore();
+    const keys = await testKeys();
+    const { encryptBytes } = await import('../../../src/crypto');
+    await store.put('items/A.json', new Uint8Array(40).fill(7)); // damaged: GCM fails as with a wrong key
+    await store.put('items/B.json', await encryptBytes(keys.contentKey, enc.encode('fine')));
+    await putMetadata(store, { lastSync: 1, items: { A: live('idb'), B: live('idb') } });
+    let now = T0;
+    const svc = createBackupService({ store, keys, now: () => now });
+    const snap = await svc.createSnapshot('mixed');
+    now = T1;
+    const out = await svc.restoreBackup(snap.folder);
+    expect(out.restored.sort()).toEqual(['A', 'B']);
+  });
+
   it('works where the provider has no conditional writes (writes, reads back, compares)', async () => {
     const { store, svc, snap } = await bucketChangedAfterSnapshot(createMemoryStore({ capabilities: { conditionalPut: false } }));
     const out = await svc.restoreBackup(snap.folder);
