@@ -246,6 +246,28 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         session?.runtime.stop();
         await forgetDevice(env);
       },
+      deleted: {
+        async list() {
+          if (!session) return [];
+          return (await session.engine.recentlyDeleted()).map((d) => ({ key: d.key, deletedAt: d.deletedAt }));
+        },
+        async restore(keys) {
+          try {
+            const s = requireSession();
+            const { restored, errors } = await s.engine.restoreDeleted(keys);
+            // Our own writes are not echoed by the change feed: mark them, so the next cycle republishes them.
+            const types = new Map((await s.engine.recentlyDeleted()).map((d) => [d.key, d.type]));
+            const changes: ChangedKey[] = restored.map((key) => ({ key, area: types.get(key) === 'ls' ? 'ls' : 'idb', at: Date.now() }));
+            dirty.mark(changes);
+            s.runtime.noteLocalChange(changes);
+            if (restored.length) await api.syncNow().catch(() => {});
+            const msg = `Restored ${restored.length} item(s).` + (errors.length ? ` ${errors.length} could not be restored: ${errors[0].message}` : '');
+            return { ok: errors.length === 0, message: restored.length ? `${msg} Reload to see them.` : msg };
+          } catch (e) {
+            return { ok: false, message: e instanceof Error ? e.message : String(e) };
+          }
+        },
+      },
       logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
     };
   }

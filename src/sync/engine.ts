@@ -18,6 +18,7 @@ import {
   objectKeyFor,
   parseMetadata,
   pruneExpiredTombstones,
+  TOMBSTONE_TTL_MS,
   serializeMetadata,
   chatFingerprint,
   toMillis,
@@ -413,6 +414,45 @@ export class SyncEngine {
       }
     }
     throw new CloudSyncError('sync-conflict', `"${e.key}" is being written by another device; it will be reconciled on the next cycle.`);
+  }
+
+  /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
+  async recentlyDeleted(): Promise<{ key: string; type: ItemType; deletedAt: number }[]> {
+    const state = await this.deps.base.state();
+    if (state.scope !== this.deps.scope || !state.metadataText) return [];
+    const meta = parseMetadata(state.metadataText);
+    const now = this.now();
+    return Object.entries(meta.items)
+      .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !this.deps.host.isExcluded(k))
+      .map(([key, e]) => ({ key, type: e.type, deletedAt: (e as { deleted: number }).deleted }))
+      .sort((a, b) => b.deletedAt - a.deletedAt);
+  }
+
+  /**
+   * Brings deleted items back on this device from their objects, which deletion never removes (the original's
+   * undo relies on that too). The caller marks the keys changed, so the next cycle uploads them and every
+   * device gets them back (edit beats delete). Returns the keys restored; a missing or unreadable object is
+   * reported, not fatal.
+   */
+  async restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
+    const deleted = new Map((await this.recentlyDeleted()).map((d) => [d.key, d]));
+    const restored: string[] = [];
+    const errors: { key: string; message: string }[] = [];
+    for (const key of keys) {
+      const d = deleted.get(key);
+      try {
+        if (!d) throw new CloudSyncError('not-found', `"${key}" is not among the recently deleted items.`);
+        const objectKey = objectKeyFor(key, d.type);
+        const res = await this.count(this.store.get(objectKey));
+        if (res.kind !== 'found') throw new CloudSyncError('not-found', `The last version of "${key}" is no longer in the bucket.`);
+        const e = await decodeObject(key, { type: d.type, synced: 0, lastModified: 0 }, res.body, this.deps.keys, objectKey);
+        await this.deps.host.put(toLocalItem(e));
+        restored.push(key);
+      } catch (err) {
+        errors.push({ key, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { restored, errors };
   }
 
   /** Reads metadata.json, conditionally when we hold a copy. */

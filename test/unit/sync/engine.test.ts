@@ -302,3 +302,39 @@ describe('SyncEngine between devices', () => {
     expect(await a.read('CHAT_b')).toBeDefined();
   });
 });
+
+describe('recently deleted items', () => {
+  it('lists tombstones newest first and brings an item back on every device', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    for (let i = 0; i < 4; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x', `content ${i}`]));
+    a.setLs('TM_useTheme', '"dark"');
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    await a.del('CHAT_c1');
+    await a.sync();
+    a.removeLs('TM_useTheme');
+    await a.sync();
+    await b.sync();
+    expect(await b.read('CHAT_c1')).toBeUndefined();
+
+    const list = await b.engine.recentlyDeleted();
+    expect(list.map((d) => d.key)).toEqual(['TM_useTheme', 'CHAT_c1']);
+
+    const r = await b.engine.restoreDeleted(['CHAT_c1', 'TM_useTheme', 'CHAT_never']);
+    expect(r.restored).toEqual(['CHAT_c1', 'TM_useTheme']);
+    expect(r.errors.map((e) => e.key)).toEqual(['CHAT_never']);
+    expect(((await b.read('CHAT_c1')) as { messages: { content: string }[] }).messages[1].content).toBe('content 1');
+    expect(b.storage.getItem('TM_useTheme')).toBe('"dark"');
+    // the app marks restored keys changed; the next cycles bring them back everywhere
+    b.dirty.set('CHAT_c1', { area: 'idb', at: Date.now() });
+    b.dirty.set('TM_useTheme', { area: 'ls', at: Date.now() });
+    const rb = await b.sync();
+    expect(rb.uploaded.sort()).toEqual(['CHAT_c1', 'TM_useTheme']);
+    await a.sync();
+    expect(await a.read('CHAT_c1')).toBeDefined();
+    expect(a.storage.getItem('TM_useTheme')).toBe('"dark"');
+    expect(await b.engine.recentlyDeleted()).toEqual([]);
+  });
+});
