@@ -14,6 +14,7 @@ import {
   parseMetadata,
   type Metadata,
 } from '../cloud';
+import { isCloudSyncError } from '../errors';
 import type { CloudStore, RequestOptions } from '../providers/cloud-store';
 import { runCopies, type CopyFailure, type CopyJob } from './copy-objects';
 
@@ -24,10 +25,19 @@ export interface LiveState {
   etag: string | null;
 }
 
-export async function readLiveState(store: CloudStore, options: RequestOptions = {}): Promise<LiveState> {
+/**
+ * `tolerateDamaged`: a metadata.json that is not JSON reads as empty instead of throwing (its bytes are kept),
+ * for restore — a damaged index is exactly when the user reaches for a backup.
+ */
+export async function readLiveState(store: CloudStore, options: RequestOptions & { tolerateDamaged?: boolean } = {}): Promise<LiveState> {
   const res = await store.get(METADATA_KEY, options);
   if (res.kind !== 'found') return { metadata: emptyMetadata(), body: null, etag: null };
-  return { metadata: parseMetadata(res.body), body: res.body, etag: res.etag };
+  try {
+    return { metadata: parseMetadata(res.body), body: res.body, etag: res.etag };
+  } catch (e) {
+    if (!options.tolerateDamaged || !isCloudSyncError(e, 'bad-metadata')) throw e;
+    return { metadata: emptyMetadata(), body: res.body, etag: res.etag };
+  }
 }
 
 /** One copy per live entry, from its live object to the same place inside `folder`. Pure. */

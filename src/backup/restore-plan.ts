@@ -9,7 +9,8 @@
  *   the normal sync instead of uploading it again as "new".
  * - A backup entry whose object is missing from the folder (the original's snapshots hold no attachments)
  *   cannot be restored: the current entry, if any, is kept as it is rather than deleted.
- * - Current tombstones of keys the backup does not bring back are kept (still deleted).
+ * - Current tombstones of keys the backup does not bring back are kept (still deleted); a backup tombstone of a
+ *   key the live metadata does not mention is carried over.
  */
 import { backupObjectKeyFor, isTombstone, makeTombstone, objectKeyFor, type LiveEntry, type Metadata, type MetadataEntry } from '../cloud';
 import type { ItemType } from '../host/types';
@@ -70,7 +71,14 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
 
   for (const key of Object.keys(backup.items)) {
     const be = backup.items[key];
-    if (isTombstone(be)) continue;
+    if (isTombstone(be)) {
+      // Deleted in the backup and unknown now (pruned, or the live index is damaged): keep it deleted.
+      if (!Object.prototype.hasOwnProperty.call(current.items, key)) {
+        setEntry(items, key, be);
+        handled.add(key);
+      }
+      continue;
+    }
     const entry = be as LiveEntry;
     const from = backupObjectKeyFor(folder, key, entry.type);
     const ce = current.items[key];

@@ -196,7 +196,7 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
   await checkPassword(deps, backup.metadata, backup.objects, folder, label, options);
 
   // The way back: a snapshot of exactly the state this restore replaces.
-  let state: LiveState = await readLiveState(store, options);
+  let state: LiveState = await readLiveState(store, { ...options, tolerateDamaged: true });
   const snapshotState = state;
   const snap = await takeSnapshot(deps, `before restore of ${label}`, { state, signal: options.signal, onProgress: options.onProgress });
   if (snap.copy.failed.length) {
@@ -306,7 +306,7 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
     }
     // Another device wrote metadata.json meanwhile: plan again on what it wrote, and copy again any object
     // whose entry it changed (its upload may have replaced the object we had just copied back).
-    const next = await readLiveState(store, options);
+    const next = await readLiveState(store, { ...options, tolerateDamaged: true });
     const changed = changedKeys(state.metadata, next.metadata);
     state = next;
     plan = planRestore({ folder, backup: backup.metadata, backupObjects: new Set(backup.objects.keys()), current: state.metadata, now: deps.now(), reencodeAttachments: reencode });

@@ -24,6 +24,7 @@ describe('planRestore', () => {
       Q: liveE('blob'), // blob without its object, not live now: unavailable
       T: tomb(), // deleted in the backup, live now: tombstoned
       U: liveE('blob'), // blob with its object, export-style backup: re-encoded
+      E: tomb(4), // deleted in the backup, unknown now: carried over
     });
     const current = meta({ A: liveE('idb', { synced: 9 }), B: tomb(2), P: liveE('blob', { synced: 7 }), T: liveE('idb'), N: liveE('ls'), D: tomb(3) });
     const objects = new Set([`${F}/items/A.json`, `${F}/items/B.json`, `${F}/attachments/U.bin`, `${F}/items/T.json`]);
@@ -43,6 +44,7 @@ describe('planRestore', () => {
     expect(p.metadata.items.N).toEqual({ deleted: NOW, type: 'ls', tombstoneVersion: 1, synced: NOW });
     expect(p.metadata.items.D).toBe(current.items.D);
     expect(p.metadata.items.Q).toBeUndefined();
+    expect(p.metadata.items.E).toBe(backup.items.E);
     expect(p.metadata.lastSync).toBe(NOW);
   });
 

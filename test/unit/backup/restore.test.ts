@@ -185,6 +185,18 @@ describe('restoreBackup on the memory store', () => {
     expect(out.restored.sort()).toEqual(['A', 'B']);
   });
 
+  it('repairs a damaged live metadata.json (the case the sync engine sends users to backups for)', async () => {
+    const { store, svc, snap } = await bucketChangedAfterSnapshot();
+    await store.put('metadata.json', enc.encode('{"lastSync":2000,"items":{"CHAT_a":'));
+    const out = await svc.restoreBackup(snap.folder);
+    expect(out.restored.sort()).toEqual(['ATTACHMENT_pic.png', 'CHAT_a', 'TM_useSidebarWidth', 'TM_useTheme']);
+    // Which keys were live cannot be known from a damaged index, so nothing is tombstoned.
+    expect(out.tombstoned).toEqual([]);
+    expect(Object.keys((await liveMetadata(store)).items).sort()).toEqual(['ATTACHMENT_pic.png', 'CHAT_a', 'CHAT_gone', 'TM_useSidebarWidth', 'TM_useTheme']);
+    // The damaged file is kept in the automatic snapshot.
+    expect(await readText(store, `${out.autoSnapshot.folder}/metadata.json`)).toBe('{"lastSync":2000,"items":{"CHAT_a":');
+  });
+
   it('works where the provider has no conditional writes (writes, reads back, compares)', async () => {
     const { store, svc, snap } = await bucketChangedAfterSnapshot(createMemoryStore({ capabilities: { conditionalPut: false } }));
     const out = await svc.restoreBackup(snap.folder);
