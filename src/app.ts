@@ -15,6 +15,7 @@ import type { ChangedKey } from './host/types';
 import { createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
 import { probeStore } from './providers/probe';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
+import { createBackupService, describeBackupOutcome, describeRestoreOutcome, type BackupOutcome, type BackupService } from './backup';
 import { BaseStore } from './sync/base-store';
 import { SyncEngine, type CycleResult } from './sync/engine';
 import type { UiController } from './ui/controller';
@@ -23,6 +24,7 @@ import { showReloadNotice } from './ui/reload-notice';
 
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
 const BACKSTOP_MS = 10 * 60_000;
+const DAILY_KEY = 'tcs_last-daily-backup';
 
 function isChangedKey(v: unknown): v is ChangedKey {
   const c = v as ChangedKey;
@@ -100,6 +102,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   interface Session {
     provider: ProviderHandle;
     engine: SyncEngine;
+    backups: BackupService;
     runtime: SyncRuntime<CycleResult, ChangedKey>;
     confirmed: Set<string>;
   }
@@ -119,6 +122,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       onProgress: (p) => bus.emit('progress', p),
       log: (level, message, data) => log[level](message, data),
     });
+    const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => log[level](message) });
     const confirmed = new Set<string>();
     let lastFull = 0;
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
@@ -168,6 +172,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           setStatus({ state: r.errors.length || r.held.length ? 'error' : 'success', lastSync: Date.now(), error: r.holdReason ?? (r.errors[0] && `${r.errors.length} item(s) could not be synced: ${r.errors[0].message}`) });
           bus.emit('synced', r);
           resolveReady();
+          if (trigger !== 'manual') void dailyBackupIfDue(backups);
           return r;
         } catch (e) {
           dirty.mark(taken);
@@ -177,7 +182,35 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         }
       },
     });
-    return { provider, engine, runtime, confirmed };
+    return { provider, engine, backups, runtime, confirmed };
+  }
+
+  /**
+   * Today's daily backup, after an automatic cycle in the leader. The day it was made is remembered in
+   * tcs_last-daily-backup (the original's key), so the check costs no request once it is done; the backup
+   * service itself skips a day another device already claimed.
+   */
+  async function dailyBackupIfDue(backups: BackupService): Promise<BackupInfo | null> {
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    if (win.localStorage.getItem(DAILY_KEY) === today) return null;
+    try {
+      const r = await backups.runDailyBackup({ onProgress: (p) => bus.emit('progress', p) });
+      win.localStorage.setItem(DAILY_KEY, today);
+      if (r.backup) log.info(describeBackupOutcome(r.backup));
+      return r.backup;
+    } catch (e) {
+      log.warn(`The daily backup failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+  }
+
+  async function snapshot(name: string): Promise<BackupOutcome> {
+    const s = requireSession();
+    // A snapshot of the cloud should hold this device's latest edits too (the original syncs first as well).
+    await api.syncNow().catch((e) => log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
+    const outcome = await s.backups.createSnapshot(name, { onProgress: (p) => bus.emit('progress', p) });
+    log.info(describeBackupOutcome(outcome));
+    return outcome;
   }
 
   function requireSession(): Session {
@@ -246,6 +279,35 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         session?.runtime.stop();
         await forgetDevice(env);
       },
+      backups: {
+        list: () => (session ? session.backups.listBackups() : Promise.resolve([])),
+        async createSnapshot(name) {
+          try {
+            const o = await snapshot(name);
+            return { ok: o.failed.length === 0, message: describeBackupOutcome(o) };
+          } catch (e) {
+            return { ok: false, message: e instanceof Error ? e.message : String(e) };
+          }
+        },
+        async restore(folder) {
+          try {
+            const s = requireSession();
+            const o = await s.backups.restoreBackup(folder, { onProgress: (p) => bus.emit('progress', p) });
+            await api.syncNow().catch(() => {});
+            return { ok: true, message: describeRestoreOutcome(o) };
+          } catch (e) {
+            return { ok: false, message: e instanceof Error ? e.message : String(e) };
+          }
+        },
+        async delete(folder) {
+          try {
+            await requireSession().backups.deleteBackup(folder);
+            return { ok: true, message: 'The backup was deleted.' };
+          } catch (e) {
+            return { ok: false, message: e instanceof Error ? e.message : String(e) };
+          }
+        },
+      },
       deleted: {
         async list() {
           if (!session) return [];
@@ -272,8 +334,6 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     };
   }
 
-  const notYet = (what: string) => Promise.reject(new CloudSyncError('not-configured', `${what} is not available in this build yet.`));
-
   const api: CloudSyncApi = {
     version: __CLOUDSYNC_VERSION__,
     ready,
@@ -283,9 +343,13 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     async syncNow() {
       return requireSession().runtime.syncNow();
     },
-    runDailyBackup: () => notYet('The daily backup') as Promise<BackupInfo | null>,
-    createSnapshot: () => notYet('Snapshots') as Promise<BackupInfo>,
-    listBackups: () => notYet('The backup list') as Promise<BackupInfo[]>,
+    async runDailyBackup() {
+      return dailyBackupIfDue(requireSession().backups);
+    },
+    createSnapshot: (name: string) => snapshot(name),
+    async listBackups() {
+      return requireSession().backups.listBackups();
+    },
     on(event: ApiEvent, listener: (payload: unknown) => void) {
       return bus.on(event, listener as never);
     },
