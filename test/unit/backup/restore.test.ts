@@ -53,7 +53,12 @@ async function bucketChangedAfterSnapshot(store: MemoryStore = createMemoryStore
 describe('restoreBackup on the memory store', () => {
   it('makes the cloud equal to the backup: objects back, fresh synced, tombstones for later keys, after an automatic snapshot', async () => {
     const { store, svc, snap, later } = await bucketChangedAfterSnapshot();
-    const out = await svc.restoreBackup(snap.folder);
+    const progress: string[] = [];
+    const out = await svc.restoreBackup(snap.folder, { onProgress: (p) => progress.push(`${p.phase} ${p.done}/${p.total}`) });
+    // The automatic snapshot (4 live objects now), then the 4 copies back.
+    expect(progress.at(0)).toBe('backup 0/4');
+    expect(progress).toContain('backup 4/4');
+    expect(progress.at(-1)).toBe('restore 4/4');
 
     expect(await readText(store, 'items/CHAT_a.json')).toBe('chat-a-v1');
     expect(await readText(store, 'items/TM_useTheme.json')).toBe('theme-v1');
