@@ -34,7 +34,7 @@ import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { ListEntry } from '../providers/cloud-store';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import { normaliseBackupFolder } from './backup-folder';
-import { describeError, runCopies, type CopyJob } from './copy-objects';
+import { describeError, runCopies, type CopyJob, type CopyRun } from './copy-objects';
 import { deleteFolder, listFolder } from './folder-store';
 import { readLiveState, type LiveState } from './live-state';
 import { isInProgress } from './manifest-index-store';
@@ -258,7 +258,7 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
   let pending = plan.copies;
   for (let attempt = 0; attempt < MAX_METADATA_ATTEMPTS; attempt++) {
     for (const c of pending) attempted.set(c.to, c);
-    let run;
+    let run: CopyRun;
     try {
       run = await runCopies(store, pending.map((c) => ({ key: c.key, from: c.from, to: c.to })), {
         concurrency: deps.concurrency,

@@ -119,6 +119,23 @@ describe('restoreBackup on the memory store', () => {
     expect([...after.keys()].filter((k) => !before.has(k)).every((k) => k.startsWith('backups/s-before-restore-of-') || k === 'backups/manifest-index.json')).toBe(true);
   });
 
+  it('cancelling half-way puts the overwritten objects back', async () => {
+    const { store, snap } = await bucketChangedAfterSnapshot();
+    const before = await snapshotOfBucket(store);
+    const ctl = new AbortController();
+    const cancelling = Object.create(store) as MemoryStore;
+    cancelling.copy = async (f, t, o) => {
+      await store.copy(f, t, o);
+      if (t.startsWith('items/')) ctl.abort();
+    };
+    const svc = createBackupService({ store: cancelling, keys: await testKeys(), now: () => T1, concurrency: 1 });
+    const err = await svc.restoreBackup(snap.folder, { signal: ctl.signal }).catch((e) => e);
+    expect(isCloudSyncError(err, 'aborted')).toBe(true);
+    expect(err.message).toMatch(/stopped: .*cancelled.*The cloud was put back as it was/);
+    const after = await snapshotOfBucket(store);
+    for (const [k, v] of before) if (k !== 'backups/manifest-index.json') expect(after.get(k), k).toBe(v);
+  });
+
   it('a missing backup folder is refused before anything is written', async () => {
     const { store, svc } = await bucketChangedAfterSnapshot();
     const before = store.keys();
