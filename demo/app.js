@@ -221,9 +221,23 @@ seeded
   .then(() => extension)
   .then((url) => {
     const api = window.typingMindCloudSync;
-    document.getElementById('extension-state').textContent = url
-      ? `Cloud Sync ${api && api.version ? api.version : ''} loaded from ${url}. Use the Sync button in the sidebar.`
-      : 'Extension not loaded (?noext).';
+    const state = document.getElementById('extension-state');
+    if (!url) {
+      state.textContent = 'Extension not loaded (?noext).';
+      return;
+    }
+    const loaded = `Cloud Sync ${api && api.version ? api.version : ''} loaded from ${url}. Use the Sync button in the sidebar.`;
+    state.textContent = loaded;
+    if (!api || typeof api.on !== 'function') return;
+    // Show what the extension is doing, and the chats a sync brought in, without waiting for the next refresh.
+    const show = (s) => {
+      if (!s || typeof s !== 'object') return;
+      const last = s.lastSync ? `, last sync ${new Date(s.lastSync).toLocaleTimeString()}` : '';
+      state.textContent = `${loaded} Status: ${s.state}${last}${s.error ? ` (${s.error})` : ''}.`;
+    };
+    show(api.status);
+    api.on('status', show);
+    api.on('synced', () => void render().catch(() => {}));
   })
   .catch(showError);
 

@@ -126,6 +126,9 @@ describe('npm start', () => {
       const chatsA = await list(a);
       expect(chatsA).toHaveLength(3);
       expect(await list(b)).toEqual(chatsA);
+      // The page shows the extension's status and lists what the sync brought in.
+      await b.locator('#extension-state', { hasText: 'Status: success' }).waitFor();
+      await b.locator(`#chat-list tr[data-chat-id="${chatsA[0].slice(5)}"]`).waitFor();
       // The bucket lives in the data folder, as printed.
       expect(existsSync(join(run.dataDir, 's3', 'typingmind-demo'))).toBe(true);
     } finally {
