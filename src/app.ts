@@ -46,6 +46,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   const dirty = new DirtySet();
   let status: SyncStatus = { state: 'idle', lastSync: 0, pending: 0, leader: false };
   let session: Session | undefined;
+  /** NoSync mode: the backups of the configured bucket, without a sync session. */
+  let backupsOnly: BackupService | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
 
@@ -81,6 +83,10 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         return;
       }
       if (config.noSync) {
+        // NoSync (§8): nothing syncs in this tab, but snapshots and the backup list still work — and, unlike the
+        // original, a snapshot here does not run a full sync behind the user's back.
+        const provider = createProvider(config, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
+        if (provider) backupsOnly = createBackupService({ store: provider.store, keys: config.keys, log: (level, message) => log[level](message) });
         setStatus({ state: 'disabled' });
         resolveReady();
         return;
@@ -204,11 +210,16 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     }
   }
 
+  function backupService(): BackupService {
+    return backupsOnly ?? requireSession().backups;
+  }
+
   async function snapshot(name: string): Promise<BackupOutcome> {
-    const s = requireSession();
-    // A snapshot of the cloud should hold this device's latest edits too (the original syncs first as well).
-    await api.syncNow().catch((e) => log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
-    const outcome = await s.backups.createSnapshot(name, { onProgress: (p) => bus.emit('progress', p) });
+    const backups = backupService();
+    // A snapshot of the cloud should hold this device's latest edits too (the original syncs first as well);
+    // in NoSync mode it is taken of the cloud as it is.
+    if (session) await api.syncNow().catch((e) => log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
+    const outcome = await backups.createSnapshot(name, { onProgress: (p) => bus.emit('progress', p) });
     log.info(describeBackupOutcome(outcome));
     return outcome;
   }
@@ -280,7 +291,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         await forgetDevice(env);
       },
       backups: {
-        list: () => (session ? session.backups.listBackups() : Promise.resolve([])),
+        list: () => (session || backupsOnly ? backupService().listBackups() : Promise.resolve([])),
         async createSnapshot(name) {
           try {
             const o = await snapshot(name);
@@ -291,9 +302,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         },
         async restore(folder) {
           try {
-            const s = requireSession();
-            const o = await s.backups.restoreBackup(folder, { onProgress: (p) => bus.emit('progress', p) });
-            await api.syncNow().catch(() => {});
+            const o = await backupService().restoreBackup(folder, { onProgress: (p) => bus.emit('progress', p) });
+            if (session) await api.syncNow().catch(() => {});
             return { ok: true, message: describeRestoreOutcome(o) };
           } catch (e) {
             return { ok: false, message: e instanceof Error ? e.message : String(e) };
@@ -301,7 +311,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         },
         async delete(folder) {
           try {
-            await requireSession().backups.deleteBackup(folder);
+            await backupService().deleteBackup(folder);
             return { ok: true, message: 'The backup was deleted.' };
           } catch (e) {
             return { ok: false, message: e instanceof Error ? e.message : String(e) };
@@ -344,11 +354,11 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       return requireSession().runtime.syncNow();
     },
     async runDailyBackup() {
-      return dailyBackupIfDue(requireSession().backups);
+      return dailyBackupIfDue(requireSession().backups); // no daily backups in NoSync mode, as the original
     },
     createSnapshot: (name: string) => snapshot(name),
     async listBackups() {
-      return requireSession().backups.listBackups();
+      return backupService().listBackups();
     },
     on(event: ApiEvent, listener: (payload: unknown) => void) {
       return bus.on(event, listener as never);

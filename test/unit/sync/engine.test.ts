@@ -338,3 +338,34 @@ describe('recently deleted items', () => {
     expect(await b.engine.recentlyDeleted()).toEqual([]);
   });
 });
+
+describe('tombstone lifetime', () => {
+  it('drops a tombstone from metadata.json after 30 days, and the devices forget it too', async () => {
+    let clock = Date.parse('2026-10-01T00:00:00Z');
+    const store = createMemoryStore({ now: () => clock });
+    const a = await createSimDevice({ name: 'A', store, now: () => clock });
+    const b = await createSimDevice({ name: 'B', store, now: () => clock });
+    devices.push(a, b);
+    for (let i = 0; i < 4; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    await a.del('CHAT_c0');
+    await a.sync();
+    await b.sync();
+    expect(isTombstone((await metadata(store)).items.CHAT_c0)).toBe(true);
+
+    clock += 29 * 24 * 3600_000;
+    await a.put('CHAT_c1', makeChat('c1', ['x', 'y'], new Date(clock)));
+    await a.sync();
+    expect(isTombstone((await metadata(store)).items.CHAT_c0)).toBe(true); // 29 days: kept
+
+    clock += 2 * 24 * 3600_000;
+    await a.put('CHAT_c2', makeChat('c2', ['x', 'y'], new Date(clock)));
+    await a.sync();
+    expect((await metadata(store)).items.CHAT_c0).toBeUndefined(); // 31 days: gone
+    const r = await b.sync();
+    expect(r.errors).toEqual([]);
+    expect(await b.read('CHAT_c0')).toBeUndefined(); // nothing comes back
+    expect((await b.base.all()).has('CHAT_c0')).toBe(false);
+  });
+});
