@@ -25,6 +25,8 @@ import { showReloadNotice } from './ui/reload-notice';
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
 const BACKSTOP_MS = 10 * 60_000;
 const DAILY_KEY = 'tcs_last-daily-backup';
+/** A key that never stops changing is still captured after this long (the next capture replaces it). */
+const MAX_QUIET_WAIT_MS = 30_000;
 
 function isChangedKey(v: unknown): v is ChangedKey {
   const c = v as ChangedKey;
@@ -163,7 +165,10 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         }
         const now = Date.now();
         const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
-        const taken = dirty.take(dirty.settled(now, 0));
+        // Only keys quiet for the quiet period go up, so a chat still streaming is not captured half-written;
+        // "Sync now" and the last attempt before the page goes away take everything.
+        const quiet = trigger === 'manual' || trigger === 'pagehide' ? 0 : cfg.quietPeriodMs;
+        const taken = dirty.take(dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
         setStatus({ state: 'syncing', error: undefined });
         try {
           let r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
@@ -201,7 +206,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     if (win.localStorage.getItem(DAILY_KEY) === today) return null;
     try {
       const r = await backups.runDailyBackup({ onProgress: (p) => bus.emit('progress', p) });
-      win.localStorage.setItem(DAILY_KEY, today);
+      // Another device still making it ('in-progress') may fail: look again next cycle.
+      if (r.backup || r.skipped === 'exists') win.localStorage.setItem(DAILY_KEY, today);
       if (r.backup) log.info(describeBackupOutcome(r.backup));
       return r.backup;
     } catch (e) {
@@ -303,6 +309,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         async restore(folder) {
           try {
             const o = await backupService().restoreBackup(folder, { onProgress: (p) => bus.emit('progress', p) });
+            // The user asked for these deletions: the mass-deletion guard must not hold them on this device.
+            for (const k of o.tombstoned) session?.confirmed.add(k);
             if (session) await api.syncNow().catch(() => {});
             return { ok: true, message: describeRestoreOutcome(o) };
           } catch (e) {
