@@ -57,11 +57,15 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
 }
 
-/** Reads of TypingMind's store that only a full scan makes: any bulk read, or a get for most keys. */
+/**
+ * Reads of TypingMind's store that only a full scan makes: a bulk read with no limit, or single reads, cursor
+ * steps or bounded bulk reads that together cover half the items or more.
+ */
 export function looksLikeFullScan(reads: Record<string, number> | undefined, items: number): boolean | undefined {
   if (!reads) return undefined;
-  const bulk = (reads.getAll ?? 0) + (reads.getAllKeys ?? 0) + (reads.openCursor ?? 0) + (reads.openKeyCursor ?? 0);
-  return bulk > 0 || (reads.get ?? 0) >= Math.max(1, items / 2);
+  const half = Math.max(1, items / 2);
+  const asked = Math.max(reads.getAllAsked ?? 0, reads.getAllKeysAsked ?? 0);
+  return (reads.unbounded ?? 0) > 0 || (reads.get ?? 0) >= half || (reads.cursorSteps ?? 0) >= half || asked >= half;
 }
 
 export function checkTargets(r: BenchResult): TargetCheck[] {

@@ -29,3 +29,19 @@ export function requestLogOf(requests: readonly { method: string; key: string }[
   if (real.length > max) return undefined;
   return real.map((r) => `${r.method} ${r.key || '(bucket)'}`);
 }
+
+/** What happened between two readings of the same counters (`after` − `before`). */
+export function diffTraffic(after: Traffic, before: Traffic): Traffic {
+  const byMethod: Record<string, number> = {};
+  for (const [m, n] of Object.entries(after.byMethod)) {
+    const d = n - (before.byMethod[m] ?? 0);
+    if (d) byMethod[m] = d;
+  }
+  return {
+    requests: after.requests - before.requests,
+    preflights: after.preflights - before.preflights,
+    bytesUp: after.bytesUp - before.bytesUp,
+    bytesDown: after.bytesDown - before.bytesDown,
+    byMethod,
+  };
+}

@@ -49,8 +49,13 @@ export interface IdlePhase extends Phase {
   /** Main-thread time in the cycle, from Chromium's TaskDuration / ScriptDuration. */
   taskMs?: number;
   scriptMs?: number;
-  /** Reads of TypingMind's keyval store during the cycle, per IDBObjectStore method. */
+  /**
+   * Reads of TypingMind's keyval store during the cycle: calls per IDBObjectStore method, cursorSteps, the
+   * records bulk reads asked for (getAllAsked / getAllKeysAsked) and bulk reads with no limit (unbounded).
+   */
   storeReads?: Record<string, number>;
+  /** Reads of every other object store (the extension's own database), per "db/store.method". */
+  otherStoreReads?: Record<string, number>;
   /** Requests of each idle cycle measured (the headline is the last). */
   requestsPerCycle: number[];
 }

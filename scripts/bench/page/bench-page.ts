@@ -170,29 +170,60 @@ async function baselineGet(settings: S3Settings, keys: string[], concurrency: nu
   return { objects: keys.length, bytes, ms: Math.round(performance.now() - t0), keys: [] };
 }
 
-/** Reads of TypingMind's store by anyone on this page from now on, per method: a full scan shows up here. */
+/**
+ * Reads by anyone on this page from now on. For TypingMind's store: calls per method, cursor steps, and how many
+ * records the bulk reads asked for ("unbounded" = no count given), so a full scan can be told from one page read.
+ * For every other store (the extension's own database): calls per "db/store.method".
+ */
 const READ_METHODS = ['get', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor', 'count'] as const;
 let readCounts: Record<string, number> | undefined;
+let otherCounts: Record<string, number> = {};
+
+function resetCounts(counts: Record<string, number>): void {
+  for (const k of Object.keys(counts)) counts[k] = 0;
+  otherCounts = {};
+}
 
 function countStoreReads(): void {
-  if (readCounts) {
-    for (const m of READ_METHODS) readCounts[m] = 0;
-    return;
-  }
-  const counts: Record<string, number> = Object.fromEntries(READ_METHODS.map((m) => [m, 0]));
+  if (readCounts) return resetCounts(readCounts);
+  const counts: Record<string, number> = Object.fromEntries(
+    [...READ_METHODS, 'cursorSteps', 'getAllAsked', 'getAllKeysAsked', 'unbounded'].map((m) => [m, 0]),
+  );
   readCounts = counts;
+  const isKeyval = (store: IDBObjectStore) => store.name === STORE && store.transaction.db.name === DB;
   const proto = IDBObjectStore.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const m of READ_METHODS) {
     const original = proto[m];
     proto[m] = function (this: IDBObjectStore, ...args: unknown[]) {
-      if (this.name === STORE && this.transaction.db.name === DB) counts[m] += 1;
+      if (isKeyval(this)) {
+        counts[m] += 1;
+        if (m === 'getAll' || m === 'getAllKeys') {
+          const n = args[1];
+          if (typeof n === 'number' && n > 0) counts[`${m}Asked`] += n;
+          else if (!(args[0] instanceof IDBKeyRange) && args[0] !== undefined && args[0] !== null) counts[`${m}Asked`] += 1; // one key
+          else counts.unbounded += 1;
+        }
+      } else {
+        const k = `${this.transaction.db.name}/${this.name}.${m}`;
+        otherCounts[k] = (otherCounts[k] ?? 0) + 1;
+      }
+      return original.apply(this, args);
+    };
+  }
+  const cursorProto = IDBCursor.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const m of ['continue', 'advance'] as const) {
+    const original = cursorProto[m];
+    cursorProto[m] = function (this: IDBCursor, ...args: unknown[]) {
+      const src = this.source as IDBObjectStore | IDBIndex;
+      const store = src instanceof IDBIndex ? src.objectStore : src;
+      if (isKeyval(store)) counts.cursorSteps += m === 'advance' && typeof args[0] === 'number' ? args[0] : 1;
       return original.apply(this, args);
     };
   }
 }
 
-function storeReads(): Record<string, number> {
-  return { ...(readCounts ?? {}) };
+function storeReads(): { keyval: Record<string, number>; other: Record<string, number> } {
+  return { keyval: { ...(readCounts ?? {}) }, other: { ...otherCounts } };
 }
 
 async function countKeys(prefix: string): Promise<number> {

@@ -51,7 +51,7 @@ describe('targets', () => {
       bundle: { rawBytes: 1, gzipBytes: 150 * 1024 + 1 },
     });
     expect(Object.values(met(r))).toEqual([false, false, false, false, false, false]);
-    const scan = result({ idle: { ok: true, traffic: t(1), requestsPerCycle: [1], storeReads: { getAllKeys: 1 }, notes: [] } });
+    const scan = result({ idle: { ok: true, traffic: t(1), requestsPerCycle: [1], storeReads: { getAllKeys: 1, unbounded: 1 }, notes: [] } });
     expect(met(scan)['Idle cycle: requests, full scans of the local store']).toBe(false);
   });
 
@@ -69,10 +69,13 @@ describe('targets', () => {
     expect(md).toContain('not measured');
   });
 
-  it('tells a full scan from a few single reads', () => {
+  it('tells a full scan from a few single reads or one bounded page', () => {
     expect(looksLikeFullScan({ get: 3 }, 500)).toBe(false);
+    expect(looksLikeFullScan({ getAll: 1, getAllKeys: 1, getAllAsked: 100, getAllKeysAsked: 100 }, 500)).toBe(false);
     expect(looksLikeFullScan({ get: 300 }, 500)).toBe(true);
-    expect(looksLikeFullScan({ openCursor: 1 }, 500)).toBe(true);
+    expect(looksLikeFullScan({ getAll: 3, getAllAsked: 300 }, 500)).toBe(true);
+    expect(looksLikeFullScan({ getAll: 1, unbounded: 1 }, 500)).toBe(true);
+    expect(looksLikeFullScan({ openCursor: 1, cursorSteps: 499 }, 500)).toBe(true);
     expect(looksLikeFullScan(undefined, 500)).toBeUndefined();
   });
 });
