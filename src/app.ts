@@ -326,6 +326,30 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           }
         },
       },
+      conflicts: {
+        async list() {
+          if (!session) return [];
+          return (await session.engine.conflicts()).filter((c): c is typeof c & { id: number } => c.id !== undefined);
+        },
+        async restore(id) {
+          try {
+            const s = requireSession();
+            const { key, type } = await s.engine.restoreConflict(id);
+            const change: ChangedKey = { key, area: type === 'ls' ? 'ls' : 'idb', at: Date.now() };
+            dirty.mark([change]);
+            s.runtime.noteLocalChange([change]);
+            s.runtime.scheduler.noteChange();
+            return { ok: true, message: `The other version of "${key}" is back on this device and will sync out. Reload to see it.` };
+          } catch (e) {
+            return { ok: false, message: e instanceof Error ? e.message : String(e) };
+          }
+        },
+        async dismiss(id) {
+          await session?.engine.dismissConflict(id);
+          return { ok: true, message: 'Dismissed.' };
+        },
+      },
+      onProgress: (listener) => bus.on('progress', listener),
       deleted: {
         async list() {
           if (!session) return [];

@@ -29,7 +29,7 @@ import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
 import type { CloudStore, GetResult } from '../providers/cloud-store';
 import type { BaseRecord, BaseStore, ConflictRecord, SyncState } from './base-store';
-import { isMergeableChat, mergeChats } from './chat-merge';
+import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
 import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
 import { mapPool } from './pool';
@@ -453,6 +453,38 @@ export class SyncEngine {
       }
     }
     return { restored, errors };
+  }
+
+  /** Conflicts resolved by past cycles, for the user to review. */
+  conflicts(): Promise<ConflictRecord[]> {
+    return this.deps.base.conflicts();
+  }
+
+  dismissConflict(id: number): Promise<void> {
+    return this.deps.base.removeConflict(id);
+  }
+
+  /**
+   * Puts the version a conflict discarded back on this device: the whole value, or for a chat the losing
+   * version of one message. The caller marks the key changed so it syncs out like any edit.
+   */
+  async restoreConflict(id: number): Promise<{ key: string; type: ItemType }> {
+    const c = (await this.deps.base.conflicts()).find((r) => r.id === id);
+    if (!c) throw new CloudSyncError('not-found', 'That conflict is no longer on this device.');
+    if (c.messageId !== undefined) {
+      const item = await this.deps.host.get(c.key, 'idb');
+      const chat = item?.value as { messages?: unknown[] } | undefined;
+      if (!chat || !Array.isArray(chat.messages)) throw new CloudSyncError('not-found', `The chat "${c.key}" is no longer on this device.`);
+      const at = chat.messages.findIndex((m) => messageId(m) === c.messageId);
+      const messages = [...chat.messages];
+      if (at >= 0) messages[at] = c.discarded;
+      else messages.push(c.discarded);
+      await this.deps.host.put({ key: c.key, type: 'idb', value: { ...chat, messages } });
+    } else {
+      await this.deps.host.put({ key: c.key, type: c.type, value: c.discarded });
+    }
+    await this.deps.base.removeConflict(id);
+    return { key: c.key, type: c.type };
   }
 
   /** Reads metadata.json, conditionally when we hold a copy. */

@@ -237,6 +237,39 @@ describe('SyncEngine between devices', () => {
     const conflicts = await b.base.conflicts();
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ key: 'TM_useModel', kept: 'local', discarded: 'model-A' });
+
+    // the user prefers the other version: it comes back here and syncs out like any edit
+    const restored = await b.engine.restoreConflict(conflicts[0].id!);
+    expect(restored).toEqual({ key: 'TM_useModel', type: 'idb' });
+    expect(await b.read('TM_useModel')).toBe('model-A');
+    expect(await b.engine.conflicts()).toEqual([]);
+    b.dirty.set('TM_useModel', { area: 'idb', at: clock });
+    await b.sync();
+    await a.sync();
+    expect(await a.read('TM_useModel')).toBe('model-A');
+  });
+
+  it('a message that lost a merge can be put back', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    const b = await device('B', store);
+    await a.put('CHAT_x', makeChat('x', ['q1']));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    const edit = (content: string, at: string) => {
+      const c = makeChat('x', ['q1'], new Date(at));
+      c.messages[0] = { ...c.messages[0], content, updatedAt: new Date(at) } as (typeof c.messages)[0];
+      return c;
+    };
+    await a.put('CHAT_x', edit('A wording', '2026-11-03T00:00:00Z'));
+    await b.put('CHAT_x', edit('B wording', '2026-11-04T00:00:00Z'));
+    await a.sync();
+    await b.sync();
+    const [c] = await b.engine.conflicts();
+    expect(c).toMatchObject({ key: 'CHAT_x', kept: 'merged', messageId: 'x-m0' });
+    expect((c.discarded as { content: string }).content).toBe('A wording');
+    await b.engine.restoreConflict(c.id!);
+    expect(((await b.read('CHAT_x')) as { messages: { content: string }[] }).messages[0].content).toBe('A wording');
   });
 
   it('a wrong password against a non-empty bucket stops before any write', async () => {
