@@ -44,7 +44,11 @@ export interface ChangeFeedOptions {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
-const INSTALLED = Symbol.for('typingmind-cloudsync.change-feed');
+/**
+ * Feeds already installed, per window. Kept here rather than on the window: the bundle puts exactly one thing
+ * on `window` (typingMindCloudSync), and its load guard already keeps a second copy from installing again.
+ */
+const installed = new WeakMap<object, ChangeFeed>();
 
 interface Patch {
   proto: Record<string, unknown>;
@@ -60,8 +64,7 @@ function defaultReportError(error: unknown): void {
 }
 
 export function installChangeFeed(win: ChangeFeedWindow, options: ChangeFeedOptions = {}): ChangeFeed {
-  const host = win as ChangeFeedWindow & { [INSTALLED]?: ChangeFeed };
-  const existing = host[INSTALLED];
+  const existing = installed.get(win);
   if (existing) return existing; // loaded twice: one set of wrappers, one feed
 
   const now = options.now ?? Date.now;
@@ -327,9 +330,9 @@ export function installChangeFeed(win: ChangeFeedWindow, options: ChangeFeedOpti
         // Someone wrapped on top of us: leave their wrapper in place; ours is now a plain pass-through.
         if (p.proto[p.name] === p.wrapper) p.proto[p.name] = p.original;
       }
-      if (host[INSTALLED] === feed) delete host[INSTALLED];
+      if (installed.get(win) === feed) installed.delete(win);
     },
   };
-  host[INSTALLED] = feed;
+  installed.set(win, feed);
   return feed;
 }

@@ -107,4 +107,16 @@ describe('the bundle in the stand-in page', () => {
     expect(after).toEqual({ buttons: 1, sameApi: true, dialogs: 0 });
     expect(logs.some((l) => /already loaded/i.test(l))).toBe(true);
   });
+
+  it('puts exactly one thing on window: typingMindCloudSync', async () => {
+    const { page } = await h.openDevice({ params: { noext: true } });
+    const own = () =>
+      page.evaluate(() => [...Object.getOwnPropertyNames(window), ...Object.getOwnPropertySymbols(window).map((s) => s.toString())]);
+    const before = new Set(await own());
+    await page.addScriptTag({ url: '/dist/cloudsync.js' });
+    await page.waitForFunction(() => 'typingMindCloudSync' in window);
+    await page.waitForTimeout(300);
+    const added = (await own()).filter((k) => !before.has(k));
+    expect(added).toEqual(['typingMindCloudSync']);
+  });
 });
