@@ -88,6 +88,25 @@ export class BaseStore {
     return new Map(rows.map((r) => [r.key, r]));
   }
 
+  /** The records of some keys only (a cycle where nothing changed remotely needs no more). */
+  async some(keys: Iterable<string>): Promise<Map<string, BaseRecord>> {
+    const tx = this.db.transaction('base');
+    const out = new Map<string, BaseRecord>();
+    await Promise.all(
+      [...keys].map(async (k) => {
+        const r = await tx.store.get(k);
+        if (r) out.set(k, r);
+      }),
+    );
+    await tx.done;
+    return out;
+  }
+
+  /** How many keys the base knows (live or deleted), without reading them. */
+  count(): Promise<number> {
+    return this.db.count('base');
+  }
+
   /** Applies one cycle's outcome in one transaction: all of it or none of it. */
   async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[] }): Promise<void> {
     const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');

@@ -183,9 +183,13 @@ export class SyncEngine {
 
     // 2. The remote check: one small request; 304 means nothing changed remotely.
     const remote = await this.readMetadata(state);
-    const baseMap = await base.all();
-    const full = req.full || baseMap.size === 0;
     const dirty = req.dirty ?? new Map();
+    const retryKeys = Object.keys(state.retry ?? {});
+    // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
+    // records are needed, so an idle cycle reads nothing but the state record.
+    const baseCount = await base.count();
+    const full = req.full || baseCount === 0;
+    const baseMap = full || remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]);
 
     // 3. Which keys to look at.
     let localListing: LocalKey[] | undefined;
@@ -233,7 +237,8 @@ export class SyncEngine {
       const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
       inputs.push({ key, base: baseState(baseMap.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry) });
     }
-    const liveBase = [...baseMap.values()].filter((r) => r.kind === 'live').length;
+    // The guard's measure of "how much this device knows": live records when all were read, else all records.
+    const liveBase = full || remote.changed ? [...baseMap.values()].filter((r) => r.kind === 'live').length : baseCount;
     let localCount = localListing?.length ?? -1;
     const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone');
     if (localCount < 0) localCount = wouldDelete ? (await host.listKeys()).length : liveBase;
