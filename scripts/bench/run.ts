@@ -5,7 +5,7 @@
  * its reason and the ones that depend on it are skipped, so a partial result is still written.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -53,6 +53,9 @@ interface BenchWindow {
 declare const window: BenchWindow;
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+
+/** Other work on the machine skews wall times: each phase notes the load it started under. */
+const machineLoad = () => `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs at the start`;
 
 function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -195,35 +198,22 @@ async function phases(
     await sleep(1000);
     result.hostPage.peakHeapBytes = await hostHeap.stop();
 
-    // ---- baseline: plain PUTs from A, plain GETs from a fresh device C ----
+    // ---- baseline: plain PUTs from A, right before the extension uploads the same data ----
     log(`baseline: plain PUTs, ${o.concurrency} at a time …`);
     let baselineKeys: string[] = [];
     try {
+      const loadAtPut = machineLoad();
       proxyA.reset();
       const put = await withTimeout(a.page.evaluate(([s, c]) => window.cloudsyncBench.baselinePut(s, '', c), [baselineVia(proxyA.endpoint), o.concurrency] as const), o.timeoutS, 'The plain-PUT baseline');
       baselineKeys = put.keys;
-      result.baselinePut = { ok: true, wallMs: put.ms, traffic: trafficOf(proxyA.stats().byMethod), objects: put.objects, bytes: put.bytes, notes: [] };
+      result.baselinePut = { ok: true, wallMs: put.ms, traffic: trafficOf(proxyA.stats().byMethod), objects: put.objects, bytes: put.bytes, notes: [loadAtPut] };
     } catch (e) {
       result.baselinePut = { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
     }
-    if (baselineKeys.length > 0) {
-      log('baseline: plain GETs from a fresh device …');
-      try {
-        const c = await newDevice();
-        await load(c, { ...hostParams, noext: true });
-        proxyB.reset();
-        const got = await withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
-        result.baselineGet = { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [] };
-        await c.context.close();
-      } catch (e) {
-        result.baselineGet = { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
-      }
-    }
-
     // ---- initial upload: device A loads the extension against the empty bucket ----
     log('initial upload (device A, empty bucket) …');
     const up = result.initialUpload;
-    up.notes = [];
+    up.notes = [machineLoad()];
     proxyA.reset();
     const upHeap = sampleHeap(a.session);
     const t0 = Date.now();
@@ -261,7 +251,7 @@ async function phases(
       }
       up.wallMs = wallMs;
       up.traffic = traffic;
-      const listed = await listBucket(admin, s3.bucket);
+      const listed = await listBucket(admin, s3.bucket, (k) => !k.startsWith('backups/'));
       up.objectsInBucket = listed.objects;
       up.bucketBytes = listed.bytes;
       up.ok = listed.objects > 0;
@@ -316,10 +306,26 @@ async function phases(
       idle.error = message(e);
     }
 
+    // ---- baseline GETs right before the download, so both meet the same machine load ----
+    if (baselineKeys.length > 0) {
+      log('baseline: plain GETs from a fresh device …');
+      try {
+        const c = await newDevice();
+        await load(c, { ...hostParams, noext: true });
+        const loadAtGet = machineLoad();
+        proxyB.reset();
+        const got = await withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
+        result.baselineGet = { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [loadAtGet] };
+        await c.context.close();
+      } catch (e) {
+        result.baselineGet = { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
+      }
+    }
+
     // ---- initial download: a fresh device B ----
     log('initial download (fresh device B) …');
     const down = result.initialDownload;
-    down.notes = [];
+    down.notes = [machineLoad()];
     const b = await newDevice();
     proxyB.reset();
     const downHeap = sampleHeap(b.session);
@@ -470,13 +476,14 @@ async function automaticBackup(a: Device, proxy: S3Proxy, before: Traffic, timeo
   return phase;
 }
 
-async function listBucket(admin: S3Client, bucket: string): Promise<{ objects: number; bytes: number }> {
+async function listBucket(admin: S3Client, bucket: string, keep: (key: string) => boolean): Promise<{ objects: number; bytes: number }> {
   let objects = 0;
   let bytes = 0;
   let token: string | undefined;
   do {
     const page = await admin.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
     for (const c of page.Contents ?? []) {
+      if (!keep(c.Key ?? '')) continue;
       objects += 1;
       bytes += c.Size ?? 0;
     }

@@ -171,8 +171,9 @@ async function baselineGet(settings: S3Settings, keys: string[], concurrency: nu
 }
 
 /**
- * Reads by anyone on this page from now on. For TypingMind's store: calls per method, cursor steps, and how many
- * records the bulk reads asked for ("unbounded" = no count given), so a full scan can be told from one page read.
+ * Reads on this page from now on. For TypingMind's store, by the extension (told apart by its script on the call
+ * stack): calls per method, cursor steps, and how many records the bulk reads asked for ("unbounded" = no count
+ * given), so a full scan can be told from one page read; the host page's own reads only as "hostReads".
  * For every other store (the extension's own database): calls per "db/store.method".
  */
 const READ_METHODS = ['get', 'getAll', 'getAllKeys', 'openCursor', 'openKeyCursor', 'count'] as const;
@@ -184,10 +185,15 @@ function resetCounts(counts: Record<string, number>): void {
   otherCounts = {};
 }
 
+/** Whether the caller is the extension's bundle: its frame is on the stack of a synchronous IndexedDB call. */
+function fromExtension(): boolean {
+  return /\/dist\/cloudsync\.js/.test(new Error().stack ?? '');
+}
+
 function countStoreReads(): void {
   if (readCounts) return resetCounts(readCounts);
   const counts: Record<string, number> = Object.fromEntries(
-    [...READ_METHODS, 'cursorSteps', 'getAllAsked', 'getAllKeysAsked', 'unbounded'].map((m) => [m, 0]),
+    [...READ_METHODS, 'cursorSteps', 'getAllAsked', 'getAllKeysAsked', 'unbounded', 'hostReads'].map((m) => [m, 0]),
   );
   readCounts = counts;
   const isKeyval = (store: IDBObjectStore) => store.name === STORE && store.transaction.db.name === DB;
@@ -195,7 +201,10 @@ function countStoreReads(): void {
   for (const m of READ_METHODS) {
     const original = proto[m];
     proto[m] = function (this: IDBObjectStore, ...args: unknown[]) {
-      if (isKeyval(this)) {
+      if (isKeyval(this) && !fromExtension()) {
+        // The stand-in page reads the whole store to draw its list (after every sync, too): not our cost.
+        counts.hostReads += 1;
+      } else if (isKeyval(this)) {
         counts[m] += 1;
         if (m === 'getAll' || m === 'getAllKeys') {
           const n = args[1];
@@ -216,7 +225,7 @@ function countStoreReads(): void {
     cursorProto[m] = function (this: IDBCursor, ...args: unknown[]) {
       const src = this.source as IDBObjectStore | IDBIndex;
       const store = src instanceof IDBIndex ? src.objectStore : src;
-      if (isKeyval(store)) counts.cursorSteps += m === 'advance' && typeof args[0] === 'number' ? args[0] : 1;
+      if (isKeyval(store) && fromExtension()) counts.cursorSteps += m === 'advance' && typeof args[0] === 'number' ? args[0] : 1;
       return original.apply(this, args);
     };
   }
