@@ -13,6 +13,8 @@ export interface BenchOptions {
   syncInterval: number;
   /** The extension's quiet period before an edited key is uploaded, in ms (its default is 3 s). */
   quietMs: number;
+  /** Plain GETs and fresh-device downloads, alternated this many times; the fastest of each is reported. */
+  repeat: number;
   /** Longest wait for any one phase, in seconds. */
   timeoutS: number;
   /** Name of the result file (bench-results/<label>.json) and of the run in BENCHMARKS.md. */
@@ -33,6 +35,7 @@ export const DEFAULTS = {
   syncInterval: 3600,
   quietMs: 3000,
   timeoutS: 600,
+  repeat: 2,
   outDir: 'bench-results',
 } as const;
 
@@ -44,6 +47,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --attachment-kb K   size of one attachment in KB (default ${DEFAULTS.attachmentKb})
   --concurrency C     requests in flight for the plain PUT/GET baseline (default ${DEFAULTS.concurrency}, as the sync engine)
   --quiet-ms MS       the extension's quiet period before an edit is uploaded (default ${DEFAULTS.quietMs})
+  --repeat R          plain GETs and fresh-device downloads alternated R times, fastest kept (default ${DEFAULTS.repeat})
   --timeout S         longest wait for one phase, in seconds (default ${DEFAULTS.timeoutS})
   --label NAME        name of this run (default: "default", or "chats-N" when the dataset differs)
   --out DIR           where the JSON results go (default ${DEFAULTS.outDir})
@@ -57,6 +61,7 @@ const INTEGER_FLAGS: Record<string, { field: keyof BenchOptions; min: number; ma
   '--attachment-kb': { field: 'attachmentKb', min: 1, max: 100_000, example: '--attachment-kb 200' },
   '--concurrency': { field: 'concurrency', min: 1, max: 64, example: '--concurrency 8' },
   '--quiet-ms': { field: 'quietMs', min: 0, max: 300_000, example: '--quiet-ms 3000' },
+  '--repeat': { field: 'repeat', min: 1, max: 10, example: '--repeat 3' },
   '--timeout': { field: 'timeoutS', min: 10, max: 86_400, example: '--timeout 600' },
 };
 

@@ -33,6 +33,7 @@ describe('npm run bench options', () => {
     [['--chats', '-5'], 'not "-5"'],
     [['--concurrency', '1.5'], '--concurrency must be a whole number from 1 to 64'],
     [['--timeout', '5'], '--timeout must be a whole number from 10'],
+    [['--repeat', '0'], '--repeat must be a whole number from 1 to 10'],
     [['--label', '../etc'], 'cannot name a file'],
     [['--fast'], 'Unknown option "--fast". Try: npm run bench -- --help'],
   ])('refuses %j with a message that says what to type', (argv, text) => {
