@@ -8,6 +8,9 @@ export interface PageMetrics {
   heapUsed: number;
   taskMs: number;
   scriptMs: number;
+  /** Layout and style recalculation: what a page that redraws on every progress event pays. */
+  layoutMs: number;
+  styleMs: number;
 }
 
 export async function openMetrics(page: Page): Promise<CDPSession> {
@@ -20,7 +23,13 @@ export async function readMetrics(session: CDPSession): Promise<PageMetrics> {
   const { metrics } = await session.send('Performance.getMetrics');
   const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
   // TaskDuration and ScriptDuration are cumulative seconds.
-  return { heapUsed: get('JSHeapUsedSize'), taskMs: get('TaskDuration') * 1000, scriptMs: get('ScriptDuration') * 1000 };
+  return {
+    heapUsed: get('JSHeapUsedSize'),
+    taskMs: get('TaskDuration') * 1000,
+    scriptMs: get('ScriptDuration') * 1000,
+    layoutMs: get('LayoutDuration') * 1000,
+    styleMs: get('RecalcStyleDuration') * 1000,
+  };
 }
 
 export interface HeapSampler {

@@ -21,6 +21,11 @@ export interface Phase {
   wallMs?: number;
   traffic?: Traffic;
   peakHeapBytes?: number;
+  /** Main-thread busy time (TaskDuration) and script time (ScriptDuration) of the page over the phase. */
+  mainThreadMs?: number;
+  scriptMs?: number;
+  /** Layout + style recalculation time over the phase. */
+  layoutStyleMs?: number;
   notes: string[];
   /** "METHOD key" of each request (preflights left out), for phases small enough to read them. */
   requestLog?: string[];
