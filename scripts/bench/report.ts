@@ -200,11 +200,14 @@ export function renderSection(runs: BenchResult[]): string {
   return out.join('\n');
 }
 
-/** Puts the generated section into the existing file (replacing the old one), or into `template` when absent. */
+/**
+ * Puts the generated section into the existing file in place of the old one; a file without the markers keeps
+ * all its text and gets the section appended; no file at all starts from `template`.
+ */
 export function spliceSection(existing: string | undefined, section: string, template: string): string {
-  const base = existing && existing.includes(BEGIN) && existing.includes(END) ? existing : template;
-  const start = base.indexOf(BEGIN);
-  const end = base.indexOf(END, start);
-  if (start < 0 || end < 0) return `${base.trimEnd()}\n\n${section}\n`;
-  return base.slice(0, start) + section + base.slice(end + END.length);
+  if (existing === undefined) return spliceSection(template, section, template);
+  const start = existing.indexOf(BEGIN);
+  const end = start < 0 ? -1 : existing.indexOf(END, start);
+  if (start < 0 || end < 0) return `${existing.trimEnd()}\n\n${section}\n`;
+  return existing.slice(0, start) + section + existing.slice(end + END.length);
 }

@@ -101,6 +101,8 @@ describe('BENCHMARKS.md section', () => {
     const out = spliceSection(existing, `${BEGIN}\nnew numbers\n${END}`, 'TEMPLATE');
     expect(out).toBe(`# Benchmarks\n\nIntro by hand.\n\n${BEGIN}\nnew numbers\n${END}\n\n## Analysis\n\nKept.\n`);
     expect(spliceSection(undefined, `${BEGIN}\nx\n${END}`, `# T\n${BEGIN}\n${END}\n`)).toBe(`# T\n${BEGIN}\nx\n${END}\n`);
+    // A hand-written file without the markers loses nothing: the section is appended.
+    expect(spliceSection('# Mine\n\nNotes.\n', `${BEGIN}\nx\n${END}`, 'TEMPLATE')).toBe(`# Mine\n\nNotes.\n\n${BEGIN}\nx\n${END}\n`);
   });
 
   it('formats sizes and durations for people', () => {
