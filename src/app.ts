@@ -33,6 +33,14 @@ function isChangedKey(v: unknown): v is ChangedKey {
   return !!c && typeof c.key === 'string' && (c.area === 'idb' || c.area === 'ls') && typeof c.at === 'number';
 }
 
+/** Resolves in the page's next idle period (or soon, where requestIdleCallback is missing), at most 1 s later. */
+function idleSlice(win: Window): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else win.setTimeout(resolve, 0);
+  });
+}
+
 type Events = { status: SyncStatus; synced: SyncReport; error: { message: string; code?: string }; progress: ProgressEvent };
 
 export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
@@ -126,7 +134,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       base,
       keys: cfg.keys!,
       scope: provider.scope,
-      options: { massDeleteThreshold: cfg.massDeleteThreshold },
+      options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
       onProgress: (p) => bus.emit('progress', p),
       log: (level, message, data) => log[level](message, data),
     });

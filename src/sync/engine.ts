@@ -43,6 +43,11 @@ export interface EngineOptions {
   inFluxMs?: number;
   /** Local reads per batch during a full scan (bounds memory). */
   scanBatch?: number;
+  /**
+   * Awaited between the batches of a full scan, so the start-up and backstop scans run in the page's idle
+   * time instead of one long task (the app passes a requestIdleCallback-based wait).
+   */
+  betweenBatches?: () => Promise<void>;
 }
 
 export interface EngineDeps {
@@ -77,7 +82,7 @@ export interface CycleResult extends SyncReport {
   idle: boolean;
 }
 
-const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 100 };
+const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 100, betweenBatches: async () => {} };
 const MAX_ATTEMPTS = 4;
 
 /** The signature of a metadata entry: what the base remembers to tell "changed remotely" from "same". */
@@ -552,6 +557,7 @@ export class SyncEngine {
     const listed = listing ? new Map(listing.map((l) => [l.key, l.type])) : undefined;
     const wanted = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
     for (let i = 0; i < wanted.length; i += this.opt.scanBatch) {
+      if (i > 0) await this.opt.betweenBatches();
       const batch = wanted.slice(i, i + this.opt.scanBatch);
       const items = await this.getMany(batch);
       await Promise.all(

@@ -402,3 +402,18 @@ describe('tombstone lifetime', () => {
     expect((await b.base.all()).has('CHAT_c0')).toBe(false);
   });
 });
+
+describe('full scans in slices', () => {
+  it('yields between batches of a full scan, and not during an idle cycle', async () => {
+    const store = createMemoryStore();
+    let yields = 0;
+    const a = await createSimDevice({ name: 'A', store, engine: { scanBatch: 10, betweenBatches: async () => void yields++ } });
+    devices.push(a);
+    for (let i = 0; i < 35; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    await a.sync({ full: true });
+    expect(yields).toBe(3); // 35 keys in batches of 10: three waits between four batches
+    yields = 0;
+    expect((await a.sync()).idle).toBe(true);
+    expect(yields).toBe(0);
+  });
+});
