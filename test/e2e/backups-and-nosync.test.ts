@@ -3,20 +3,11 @@
  * syncs nothing, refuses "Sync now" with a clear error, and can still take a snapshot — without the full
  * sync the original runs first.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extensionParams } from '../support/demo-server';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import { useBrowserAndS3 } from '../support/browser-and-s3';
 
-let h: BrowserHarness;
-let s3: S3TestServer;
-beforeAll(async () => {
-  [h, s3] = await Promise.all([startBrowserHarness(), startS3Server()]);
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-  await s3?.stop();
-});
+const env = useBrowserAndS3();
 
 type Info = { folder: string; name: string; kind: string; totalItems: number };
 type Api = {
@@ -30,14 +21,14 @@ type Api = {
 
 describe('backups from the bundle', () => {
   it('snapshots (attachments included), lists them, and makes the daily backup by itself, once a day', async () => {
-    const d = await h.openDevice({ params: { seed: 4, ...extensionParams(s3, 'backup test') } });
+    const d = await env.h.openDevice({ params: { seed: 4, ...extensionParams(env.s3, 'backup test') } });
     const out = await d.page.evaluate(async () => {
       const a = (window as unknown as { typingMindCloudSync: Api }).typingMindCloudSync;
       await a.ready;
       const snap = await a.createSnapshot('Before the trip');
       // The leader makes today's daily backup by itself after its first automatic cycle.
       let daily: Info | undefined;
-      for (let i = 0; i < 100 && !daily; i++) {
+      for (let i = 0; i < 300 && !daily; i++) {
         daily = (await a.listBackups()).find((b) => b.kind === 'daily');
         if (!daily) await new Promise((r) => setTimeout(r, 200));
       }
@@ -50,13 +41,13 @@ describe('backups from the bundle', () => {
     expect(out.daily?.folder).toMatch(/^backups\/typingmind-backup-\d{8}$/);
     expect(out.again).toBeNull();
     expect(out.list.map((b) => b.folder).sort()).toEqual([out.daily!.folder, out.snap.folder].sort());
-    const objects = s3.proxy.stats().requests.map((r) => r.key);
+    const objects = env.s3.proxy.stats().requests.map((r) => r.key);
     expect(objects.some((k) => k.includes(`${out.snap.folder.slice(8)}/attachments/`))).toBe(true);
-  }, 90_000);
+  }, 150_000);
 
   it('?nosync: no sync, a clear refusal of Sync now, and a snapshot without a sync', async () => {
-    const d = await h.openDevice({ params: { seed: 2, nosync: true, ...extensionParams(s3, 'backup test') } });
-    s3.proxy.reset();
+    const d = await env.h.openDevice({ params: { seed: 2, nosync: true, ...extensionParams(env.s3, 'backup test') } });
+    env.s3.proxy.reset();
     const out = await d.page.evaluate(async () => {
       const a = (window as unknown as { typingMindCloudSync: Api }).typingMindCloudSync;
       await a.ready;
@@ -72,7 +63,7 @@ describe('backups from the bundle', () => {
     expect(out.refused?.message).toMatch(/nosync/i);
     expect(out.snap.kind).toBe('snapshot');
     // nothing of this device was uploaded: no item PUT, metadata.json only read
-    const puts = s3.proxy.stats().requests.filter((r) => r.method === 'PUT').map((r) => r.key);
+    const puts = env.s3.proxy.stats().requests.filter((r) => r.method === 'PUT').map((r) => r.key);
     expect(puts.filter((k) => k.startsWith('items/') || k === 'metadata.json')).toEqual([]);
     expect(await d.page.evaluate(() => new URL(location.href).searchParams.has('nosync'))).toBe(true);
   }, 90_000);

@@ -5,10 +5,9 @@
  * (sync-two-devices.test.ts covers the flows; this one checks the data itself.)
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { useBrowserAndS3 } from '../support/browser-and-s3';
 import { extensionParams } from '../support/demo-server';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
 
 interface Dump {
   keyval: Record<string, any>;
@@ -22,16 +21,7 @@ interface Api {
 declare const demo: { dump(): Promise<Dump>; createChat(t?: string): Promise<string>; editChat(id: string, text?: string): Promise<string>; deleteChat(id: string): Promise<void> };
 declare const typingMindCloudSync: Api;
 
-let h: BrowserHarness;
-let s3: S3TestServer;
-
-beforeAll(async () => {
-  [h, s3] = await Promise.all([startBrowserHarness(), startS3Server()]);
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-  await s3?.stop();
-});
+const env = useBrowserAndS3();
 
 /** The data a sync must carry: everything but the extension's own keys and the excluded ones. */
 function synced(d: Dump) {
@@ -50,9 +40,9 @@ async function sync(page: Page) {
 
 describe('exact copy between two devices', () => {
   it('a second, empty device receives everything; edits and deletions follow both ways', async () => {
-    const params = extensionParams(s3, 'e2e two devices password');
-    const a = await h.openDevice({ params: { seed: 3, refresh: 0, ...params } });
-    const b = await h.openDevice({ params: { seed: 0, refresh: 0, ...params } });
+    const params = extensionParams(env.s3, 'e2e two devices password');
+    const a = await env.h.openDevice({ params: { seed: 3, refresh: 0, ...params } });
+    const b = await env.h.openDevice({ params: { seed: 0, refresh: 0, ...params } });
     // Secrets do not stay in the address bar.
     expect(a.page.url()).not.toContain('secretkey');
 

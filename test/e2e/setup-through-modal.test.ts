@@ -3,25 +3,16 @@
  * Save. The setup check runs against the real bucket (cross-origin), the page reloads, and the device syncs —
  * and nothing secret is left in localStorage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMetadata } from '../../src/cloud';
 import { createS3Store } from '../../src/providers/s3';
-import { startBrowserHarness, type BrowserHarness } from '../support/browser';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import { useBrowserAndS3 } from '../support/browser-and-s3';
 
-let h: BrowserHarness;
-let s3: S3TestServer;
-beforeAll(async () => {
-  [h, s3] = await Promise.all([startBrowserHarness(), startS3Server()]);
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-  await s3?.stop();
-});
+const env = useBrowserAndS3();
 
 describe('setting up through the modal', () => {
   it('saves, checks the connection step by step, reloads and syncs', async () => {
-    const { page } = await h.openDevice({ params: { seed: 3 } });
+    const { page } = await env.h.openDevice({ params: { seed: 3 } });
     const before = await page.evaluate(async () => {
       const api = (window as unknown as { typingMindCloudSync: { ready: Promise<void>; status: { state: string } } }).typingMindCloudSync;
       await api.ready;
@@ -32,11 +23,11 @@ describe('setting up through the modal', () => {
     await page.click('[data-element-id="workspace-tab-cloudsync"]');
     await page.locator('#aws-bucket').waitFor();
     if (!(await page.locator('#aws-bucket').isVisible())) await page.click('#provider-settings-header');
-    await page.fill('#aws-bucket', s3.bucket);
-    await page.fill('#aws-region', s3.region);
-    await page.fill('#aws-access-key', s3.accessKeyId);
-    await page.fill('#aws-secret-key', s3.secretAccessKey);
-    await page.fill('#aws-endpoint', s3.endpoint);
+    await page.fill('#aws-bucket', env.s3.bucket);
+    await page.fill('#aws-region', env.s3.region);
+    await page.fill('#aws-access-key', env.s3.accessKeyId);
+    await page.fill('#aws-secret-key', env.s3.secretAccessKey);
+    await page.fill('#aws-endpoint', env.s3.endpoint);
     await page.click('#common-settings-header');
     await page.fill('#encryption-key', 'typed in the modal');
 
@@ -54,7 +45,7 @@ describe('setting up through the modal', () => {
       return api.status;
     });
     expect(status.state, status.error).toBe('success');
-    const store = createS3Store({ bucket: s3.bucket, region: s3.region, endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+    const store = createS3Store({ bucket: env.s3.bucket, region: env.s3.region, endpoint: env.s3.endpoint, accessKeyId: env.s3.accessKeyId, secretAccessKey: env.s3.secretAccessKey });
     const metadata = await store.get('metadata.json');
     expect(metadata.kind).toBe('found');
     if (metadata.kind === 'found') expect(Object.keys(parseMetadata(metadata.body).items).some((k) => k.startsWith('CHAT_'))).toBe(true);

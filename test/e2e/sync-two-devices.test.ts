@@ -2,26 +2,17 @@
  * The bundle in Chromium, two browser contexts as two devices, one bucket on s3rver (cross-origin, real CORS
  * preflights, through the conditional-write proxy): what one device does, the other sees.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { extensionParams } from '../support/demo-server';
-import { startBrowserHarness, type BrowserHarness, type Device } from '../support/browser';
-import { startS3Server, type S3TestServer } from '../support/s3-server';
+import type { Device } from '../support/browser';
+import { useBrowserAndS3 } from '../support/browser-and-s3';
 
-let h: BrowserHarness;
-let s3: S3TestServer;
-
-beforeAll(async () => {
-  [h, s3] = await Promise.all([startBrowserHarness(), startS3Server()]);
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-  await s3?.stop();
-});
+const env = useBrowserAndS3();
 
 type Report = { uploaded: string[]; downloaded: string[]; deleted: string[]; errors: { key: string; message: string }[] };
 
 async function open(seed: number, password = 'two devices, one bucket'): Promise<Device> {
-  const d = await h.openDevice({ params: { seed, ...extensionParams(s3, password) } });
+  const d = await env.h.openDevice({ params: { seed, ...extensionParams(env.s3, password) } });
   await d.page.evaluate(() => (window as unknown as { typingMindCloudSync: { ready: Promise<void> } }).typingMindCloudSync.ready);
   return d;
 }
