@@ -3,7 +3,7 @@
  * compares), its encrypted object, and its metadata entry. The same function hashes a local value and a
  * downloaded one, so "same content" means the same hash on every device that shares the password.
  */
-import { chatFingerprint, chatUpdatedAtMillis, fromCloudValue, isChatItem, toCloudValue } from '../cloud';
+import { buildLiveEntry, chatUpdatedAtMillis, fromCloudValue, isChatItem, toCloudValue } from '../cloud';
 import type { LiveEntry } from '../cloud/types';
 import { decryptBytes, decryptJson, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
 import { CloudSyncError } from '../errors';
@@ -74,21 +74,11 @@ export async function encryptEncoded(e: Encoded, contentKey: CryptoKey): Promise
 
 /** The metadata entry for an upload, in the original's field order, with our hash and Date paths. */
 export function entryFor(e: Encoded, previous: LiveEntry | undefined, now: number): LiveEntry {
-  const entry: LiveEntry = { synced: now, type: e.type, lastModified: now };
-  if (isChatItem(e.key, e.type)) {
-    // The original's clock for chats is their own updatedAt (numeric); keep the previous one if absent.
-    const t = chatUpdatedAtMillis(e.value);
-    entry.lastModified = t !== 0 ? t : previous?.lastModified ?? now;
-    entry.chatFingerprint = chatFingerprint(e.value);
-  } else if (e.type === 'blob') {
-    entry.blobType = e.mime ?? '';
-    entry.size = e.bytes!.length;
-  } else {
-    entry.size = e.text!.length;
-  }
-  entry.tcsHash = e.hash;
-  if (e.dates && e.dates.length > 0) entry.tcsDates = e.dates;
-  return entry;
+  // The original's clock for chats is their own updatedAt (numeric), the previous one when absent; for
+  // everything else it is the time the change was detected.
+  const chatTime = isChatItem(e.key, e.type) ? chatUpdatedAtMillis(e.value) : 0;
+  const lastModified = !isChatItem(e.key, e.type) ? now : chatTime !== 0 ? chatTime : previous?.lastModified ?? now;
+  return buildLiveEntry({ key: e.key, type: e.type, value: e.value, synced: now, lastModified, blobType: e.mime, tcsHash: e.hash, tcsDates: e.dates });
 }
 
 /** Decodes a downloaded object into the local item it stands for (and its hash). */
