@@ -128,6 +128,7 @@ export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
   private readonly now: () => number;
   private requests = 0;
+  private lastParsed?: { etag: string; meta: Metadata };
 
   constructor(private readonly deps: EngineDeps) {
     this.opt = { ...DEFAULTS, ...deps.options };
@@ -362,9 +363,9 @@ export class SyncEngine {
     }
     const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...newEntries } }, now);
     next.lastSync = now;
-    const text = serializeMetadata(next);
-    const etag = await this.writeMetadata(text, remote.etag, newEntries);
-    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, next, memo) }, { meta: next, etag, text }, uploadedRecords, [], []);
+    const written = await this.writeMetadata(next, remote.etag, newEntries);
+    this.lastParsed = { etag: written.etag, meta: written.meta };
+    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, written.meta, memo) }, written, uploadedRecords, [], []);
     this.finishReport(report, uploadedRecords);
   }
 
@@ -501,31 +502,48 @@ export class SyncEngine {
   private async readMetadata(state: SyncState): Promise<{ meta: Metadata; etag: string | null; text: string | null; changed: boolean }> {
     const cached = state.etag && state.metadataText !== null ? state.metadataText : null;
     const res: GetResult = await this.count(this.store.get(METADATA_KEY, cached ? { ifNoneMatch: state.etag! } : {}));
-    if (res.kind === 'not-modified') return { meta: parseMetadata(cached!), etag: res.etag, text: cached, changed: false };
+    if (res.kind === 'not-modified') return { meta: this.parsed(res.etag, cached!), etag: res.etag, text: cached, changed: false };
     if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
     const text = utf8.decode(res.body);
-    return { meta: parseMetadata(text), etag: res.etag, text, changed: res.etag !== state.etag || cached === null };
+    return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || cached === null };
   }
 
-  /** Writes metadata.json so that no other device's entries are lost; throws precondition-failed to re-plan. */
-  private async writeMetadata(text: string, etag: string | null, mine: Record<string, MetadataEntry>): Promise<string> {
+  /**
+   * metadata.json parsed once per ETag: an idle cycle (a 304 every interval) must not re-parse an index that
+   * can run to megabytes. The engine never mutates a parsed index (it builds the next one as a copy).
+   */
+  private parsed(etag: string, text: string): Metadata {
+    if (this.lastParsed?.etag !== etag) this.lastParsed = { etag, meta: parseMetadata(text) };
+    return this.lastParsed.meta;
+  }
+
+  /**
+   * Writes metadata.json so that no other device's entries are lost; throws precondition-failed to re-plan.
+   * Returns what the bucket holds under the new ETag — with a compare-and-swap exactly what we wrote; without,
+   * what we read back, which may carry another writer's entries too.
+   */
+  private async writeMetadata(next: Metadata, etag: string | null, mine: Record<string, MetadataEntry>): Promise<{ etag: string; meta: Metadata; text: string }> {
+    const text = serializeMetadata(next);
     const body = toBytes(text);
     const put = { contentType: 'application/json', cacheControl: 'no-cache, no-store, max-age=0, must-revalidate' };
     if (this.store.capabilities.conditionalPut) {
       const res = await this.count(this.store.put(METADATA_KEY, body, etag ? { ...put, ifMatch: etag } : { ...put, ifNoneMatch: '*' }));
-      return res.etag;
+      return { etag: res.etag, meta: next, text };
     }
     // No compare-and-swap here: write, read back, and make sure our entries survived a concurrent writer.
-    const res = await this.count(this.store.put(METADATA_KEY, body, put));
+    await this.count(this.store.put(METADATA_KEY, body, put));
     const back = await this.count(this.store.get(METADATA_KEY));
     if (back.kind !== 'found') throw new CloudSyncError('precondition-failed', 'metadata.json vanished right after it was written.');
-    const seen = parseMetadata(back.body);
+    const backText = utf8.decode(back.body);
+    const seen = parseMetadata(backText);
     for (const [k, e] of Object.entries(mine)) {
       if (!seen.items[k] || entrySig(seen.items[k]) !== entrySig(e)) {
         throw new CloudSyncError('precondition-failed', 'Another device wrote metadata.json at the same moment; syncing again.');
       }
     }
-    return back.etag || res.etag;
+    // Another writer's entries came along: forget the ETag, so the next cycle reads and plans the whole index
+    // instead of trusting a 304 for entries this cycle never planned.
+    return { etag: backText === text ? back.etag : '', meta: seen, text: backText };
   }
 
   private async commit(

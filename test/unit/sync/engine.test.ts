@@ -417,3 +417,37 @@ describe('full scans in slices', () => {
     expect(yields).toBe(0);
   });
 });
+
+describe('providers without compare-and-swap', () => {
+  it('an entry another device slipped in between our write and the read-back is still downloaded next cycle', async () => {
+    const inner = createMemoryStore({ capabilities: { conditionalPut: false } });
+    const b = await device('B', inner);
+    await b.put('CHAT_b', makeChat('b', ['from B']));
+    await b.sync({ full: true });
+    const bMeta = await inner.get('metadata.json');
+    const bObject = await inner.get('items/CHAT_b.json');
+
+    // A's store: right after A writes metadata.json, "B" merges its entry in (as a concurrent writer would).
+    const store = Object.create(inner) as MemoryStore;
+    let inject = true;
+    store.put = async (k, body, o) => {
+      const r = await inner.put(k, body, o);
+      if (k === 'metadata.json' && inject && bMeta.kind === 'found' && bObject.kind === 'found') {
+        inject = false;
+        const m = parseMetadata(body);
+        m.items.CHAT_b = parseMetadata(bMeta.body).items.CHAT_b;
+        return inner.put(k, new TextEncoder().encode(JSON.stringify(m)), o);
+      }
+      return r;
+    };
+    const a = await device('A', store);
+    await a.put('CHAT_a', makeChat('a', ['from A']));
+    // A starts on an empty bucket view: B's write is hidden from it until after A's own write.
+    await inner.deleteMany(['metadata.json']);
+    await a.sync({ full: true });
+    const r = await a.sync();
+    expect(r.idle).toBe(false);
+    expect(r.downloaded).toEqual(['CHAT_b']);
+    expect(await a.read('CHAT_b')).toBeDefined();
+  });
+});
