@@ -36,8 +36,6 @@ export interface ConflictRecord {
 export interface SyncState {
   /** ETag of metadata.json as last read or written by us. */
   etag: string | null;
-  /** The metadata.json text that ETag belongs to (to answer a 304 without a download). */
-  metadataText: string | null;
   /** Keyed hash proving the current password already decrypted an object of this bucket. */
   passwordCheck: string | null;
   /** Which bucket this base belongs to; a different one means the base is empty. */
@@ -54,10 +52,16 @@ export interface SyncState {
 interface SyncDb extends DBSchema {
   base: { key: string; value: BaseRecord };
   conflicts: { key: number; value: ConflictRecord; indexes: { byKey: string } };
-  state: { key: string; value: SyncState };
+  state: { key: string; value: SyncState | CachedIndex };
 }
 
-const EMPTY_STATE: SyncState = { etag: null, metadataText: null, passwordCheck: null, scope: null, lastSync: 0 };
+const EMPTY_STATE: SyncState = { etag: null, passwordCheck: null, scope: null, lastSync: 0 };
+
+/** The metadata.json text an ETag belongs to, kept apart from the small state record that every cycle reads. */
+export interface CachedIndex {
+  etag: string;
+  text: string;
+}
 
 export class BaseStore {
   private constructor(private readonly db: IDBPDatabase<SyncDb>) {}
@@ -107,22 +111,32 @@ export class BaseStore {
     return this.db.count('base');
   }
 
-  /** Applies one cycle's outcome in one transaction: all of it or none of it. */
-  async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[] }): Promise<void> {
+  /**
+   * Applies one cycle's outcome in one transaction: all of it or none of it. `index` replaces the cached
+   * metadata.json text (null forgets it; absent leaves it), so an idle cycle never rewrites a megabyte.
+   */
+  async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[]; index?: CachedIndex | null }): Promise<void> {
     const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
     const base = tx.objectStore('base');
     for (const r of changes.put) void base.put(r);
     for (const k of changes.remove) void base.delete(k);
     const st = tx.objectStore('state');
-    const current = (await st.get('sync')) ?? EMPTY_STATE;
+    const current = ((await st.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
     void st.put({ ...current, ...changes.state }, 'sync');
+    if (changes.index === null) void st.delete('index');
+    else if (changes.index) void st.put(changes.index, 'index');
     const c = tx.objectStore('conflicts');
     for (const r of changes.conflicts) void c.add(r);
     await tx.done;
   }
 
   async state(): Promise<SyncState> {
-    return (await this.db.get('state', 'sync')) ?? { ...EMPTY_STATE };
+    return ((await this.db.get('state', 'sync')) as SyncState | undefined) ?? { ...EMPTY_STATE };
+  }
+
+  /** The cached metadata.json text, read only when the in-memory copy does not match the ETag. */
+  async index(): Promise<CachedIndex | undefined> {
+    return (await this.db.get('state', 'index')) as CachedIndex | undefined;
   }
 
   async conflicts(): Promise<ConflictRecord[]> {

@@ -184,7 +184,7 @@ export class SyncEngine {
     let state = await base.state();
     if (state.scope !== this.deps.scope) {
       await base.clear();
-      state = { etag: null, metadataText: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
+      state = { etag: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
     }
 
     // 2. The remote check: one small request; 304 means nothing changed remotely.
@@ -430,8 +430,11 @@ export class SyncEngine {
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
   async recentlyDeleted(): Promise<{ key: string; type: ItemType; deletedAt: number }[]> {
     const state = await this.deps.base.state();
-    if (state.scope !== this.deps.scope || !state.metadataText) return [];
-    const meta = parseMetadata(state.metadataText);
+    if (state.scope !== this.deps.scope || !state.etag) return [];
+    const cached = this.lastParsed?.etag === state.etag ? this.lastParsed.meta : undefined;
+    const index = cached ? undefined : await this.deps.base.index();
+    if (!cached && index?.etag !== state.etag) return [];
+    const meta = cached ?? this.parsed(state.etag, index!.text);
     const now = this.now();
     return Object.entries(meta.items)
       .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !this.deps.host.isExcluded(k))
@@ -500,12 +503,21 @@ export class SyncEngine {
 
   /** Reads metadata.json, conditionally when we hold a copy. */
   private async readMetadata(state: SyncState): Promise<{ meta: Metadata; etag: string | null; text: string | null; changed: boolean }> {
-    const cached = state.etag && state.metadataText !== null ? state.metadataText : null;
-    const res: GetResult = await this.count(this.store.get(METADATA_KEY, cached ? { ifNoneMatch: state.etag! } : {}));
-    if (res.kind === 'not-modified') return { meta: this.parsed(res.etag, cached!), etag: res.etag, text: cached, changed: false };
+    // A conditional read needs the index the ETag stands for: in memory, or else the cached copy on disk.
+    let known: Metadata | undefined;
+    if (state.etag) {
+      if (this.lastParsed?.etag === state.etag) known = this.lastParsed.meta;
+      else {
+        const index = await this.deps.base.index();
+        if (index?.etag === state.etag) known = this.parsed(index.etag, index.text);
+      }
+    }
+    const res: GetResult = await this.count(this.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
+    // text null: unchanged since it was cached, nothing to write back.
+    if (res.kind === 'not-modified') return { meta: known!, etag: res.etag, text: null, changed: false };
     if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
     const text = utf8.decode(res.body);
-    return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || cached === null };
+    return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || !known };
   }
 
   /**
@@ -553,19 +565,13 @@ export class SyncEngine {
     remove: string[],
     conflicts: ConflictRecord[],
   ) {
-    const text = remote.text ?? (remote.etag ? serializeMetadata(remote.meta) : null);
     await this.deps.base.commit({
       put,
       remove,
       conflicts,
-      state: {
-        scope: this.deps.scope,
-        etag: remote.etag,
-        metadataText: remote.etag ? text : null,
-        passwordCheck: state.passwordCheck,
-        retry: state.retry,
-        lastSync: this.now(),
-      },
+      // The cached index changes only with a new text; a 304 leaves it alone, a missing index forgets it.
+      index: remote.etag ? (remote.text !== null ? { etag: remote.etag, text: remote.text } : undefined) : null,
+      state: { scope: this.deps.scope, etag: remote.etag, passwordCheck: state.passwordCheck, retry: state.retry, lastSync: this.now() },
     });
   }
 

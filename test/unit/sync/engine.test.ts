@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
 import { isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
+import { SyncEngine } from '../../../src/sync/engine';
 import { createSimDevice, makeChat, type SimDevice } from '../../support/sim-device';
 
 const devices: SimDevice[] = [];
@@ -449,5 +450,22 @@ describe('providers without compare-and-swap', () => {
     expect(r.idle).toBe(false);
     expect(r.downloaded).toEqual(['CHAT_b']);
     expect(await a.read('CHAT_b')).toBeDefined();
+  });
+});
+
+describe('after a reload', () => {
+  it('an idle cycle is still one conditional request: the index is cached on disk, not only in memory', async () => {
+    const { store, counts } = counting(createMemoryStore());
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+    const deps = (a.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
+    const reloaded = new SyncEngine({ ...deps }); // a new page: nothing in memory, the same databases
+    counts.get = counts.put = 0;
+    const r = await reloaded.runCycle({ full: false, dirty: new Map() });
+    expect(r.idle).toBe(true);
+    expect(r.requests).toBe(1);
+    expect(counts).toEqual({ get: 1, put: 0 });
+    expect(await reloaded.recentlyDeleted()).toEqual([]);
   });
 });
