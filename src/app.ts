@@ -191,7 +191,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           setStatus({ state: r.errors.length || r.held.length ? 'error' : 'success', lastSync: Date.now(), error: r.holdReason ?? (r.errors[0] && `${r.errors.length} item(s) could not be synced: ${r.errors[0].message}`) });
           bus.emit('synced', r);
           resolveReady();
-          if (trigger !== 'manual') void dailyBackupIfDue(backups);
+          if (trigger !== 'manual') dailyBackupIfDue(backups).catch(() => {}); // logged; the next cycle retries
           return r;
         } catch (e) {
           dirty.mark(taken);
@@ -209,7 +209,14 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
    * tcs_last-daily-backup (the original's key), so the check costs no request once it is done; the backup
    * service itself skips a day another device already claimed.
    */
-  async function dailyBackupIfDue(backups: BackupService): Promise<BackupInfo | null> {
+  let dailyInFlight: Promise<BackupInfo | null> | undefined;
+  /** One attempt at a time in this tab: cycles that end while it runs share it instead of claiming the day again. */
+  function dailyBackupIfDue(backups: BackupService): Promise<BackupInfo | null> {
+    dailyInFlight ??= makeDailyBackup(backups).finally(() => (dailyInFlight = undefined));
+    return dailyInFlight;
+  }
+
+  async function makeDailyBackup(backups: BackupService): Promise<BackupInfo | null> {
     const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
     if (win.localStorage.getItem(DAILY_KEY) === today) return null;
     try {
