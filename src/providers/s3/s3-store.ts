@@ -110,9 +110,9 @@ export class S3Store implements CloudStore {
       retryMode: 'standard',
       maxAttempts: settings.maxAttempts ?? 4,
       // throwOnRequestTimeout: Node's handler only warns otherwise (the browser's fetch handler always rejects).
-      // cache: 'no-store': objects are overwritten in place (items, manifests, the index), and the browser's HTTP
-      // cache, keyed by URL alone, would otherwise answer a GET with a version it saw before.
-      requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000, throwOnRequestTimeout: true, cache: 'no-store' },
+      // No fetch cache mode here: 'no-store' or 'no-cache' would also bypass the CORS preflight cache (a preflight
+      // per request). Stale reads are prevented by the Cache-Control our objects carry (object-headers.ts).
+      requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000, throwOnRequestTimeout: true },
     });
     this.client.middlewareStack.add(dropOperationIdQuery, { step: 'build', name: 'cloudsyncDropXId' });
     this.capabilities = {

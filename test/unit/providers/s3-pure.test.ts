@@ -66,15 +66,16 @@ describe('planParts', () => {
 });
 
 describe('object headers', () => {
-  it('gives metadata.json the original\'s JSON type and no-cache, everything else octet-stream', () => {
+  it('gives metadata.json the original\'s JSON type and no-cache, everything else octet-stream that browsers revalidate', () => {
     expect(defaultHeadersForKey('metadata.json')).toEqual({ contentType: 'application/json', cacheControl: METADATA_CACHE_CONTROL });
     expect(METADATA_CACHE_CONTROL).toBe('no-cache, no-store, max-age=0, must-revalidate');
-    expect(defaultHeadersForKey('items/chat_1.json')).toEqual({ contentType: 'application/octet-stream' });
+    // overwritten in place: a browser must revalidate rather than answer from its cache
+    expect(defaultHeadersForKey('items/chat_1.json')).toEqual({ contentType: 'application/octet-stream', cacheControl: 'no-cache' });
     expect(defaultHeadersForKey('backups/s-x-20250101T000000/metadata.json').contentType).toBe('application/octet-stream');
   });
 
   it('lets the caller override either header', () => {
-    expect(headersForPut('backups/manifest-index.json', { contentType: 'application/json' })).toEqual({ contentType: 'application/json', cacheControl: undefined });
+    expect(headersForPut('backups/manifest-index.json', { contentType: 'application/json' })).toEqual({ contentType: 'application/json', cacheControl: 'no-cache' });
     expect(headersForPut('metadata.json', { cacheControl: 'no-store' })).toEqual({ contentType: 'application/json', cacheControl: 'no-store' });
   });
 });
