@@ -15,6 +15,7 @@ import type { ChangedKey } from './host/types';
 import { createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
 import { probeStore } from './providers/probe';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
+import { throttleProgress } from './runtime/progress-throttle';
 import { createBackupService, describeBackupOutcome, describeRestoreOutcome, type BackupOutcome, type BackupService } from './backup';
 import { BaseStore } from './sync/base-store';
 import { SyncEngine, type CycleResult } from './sync/engine';
@@ -54,6 +55,13 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   const log = logger.scoped('sync');
   const bus = createEventBus<Events>();
   const dirty = new DirtySet();
+  /** Every progress report (sync, backup, restore) goes through here: paced for the eye, see progress-throttle. */
+  const progress = throttleProgress<ProgressEvent>((p) => bus.emit('progress', p), {
+    setTimeout: (fn, ms) => win.setTimeout(fn, ms),
+    clearTimeout: (h) => win.clearTimeout(h as number),
+    setInterval: (fn, ms) => win.setInterval(fn, ms),
+    clearInterval: (h) => win.clearInterval(h as number),
+  });
   let status: SyncStatus = { state: 'idle', lastSync: 0, pending: 0, leader: false };
   let session: Session | undefined;
   /** NoSync mode: the backups of the configured bucket, without a sync session. */
@@ -135,7 +143,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       keys: cfg.keys!,
       scope: provider.scope,
       options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
-      onProgress: (p) => bus.emit('progress', p),
+      onProgress: progress,
       log: (level, message, data) => log[level](message, data),
     });
     const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => log[level](message) });
@@ -220,7 +228,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
     if (win.localStorage.getItem(DAILY_KEY) === today) return null;
     try {
-      const r = await backups.runDailyBackup({ onProgress: (p) => bus.emit('progress', p) });
+      const r = await backups.runDailyBackup({ onProgress: progress });
       // Another device still making it ('in-progress') may fail: look again next cycle.
       if (r.backup || r.skipped === 'exists') win.localStorage.setItem(DAILY_KEY, today);
       if (r.backup) log.info(describeBackupOutcome(r.backup));
@@ -240,7 +248,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     // A snapshot of the cloud should hold this device's latest edits too (the original syncs first as well);
     // in NoSync mode it is taken of the cloud as it is.
     if (session) await api.syncNow().catch((e) => log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
-    const outcome = await backups.createSnapshot(name, { onProgress: (p) => bus.emit('progress', p) });
+    const outcome = await backups.createSnapshot(name, { onProgress: progress });
     log.info(describeBackupOutcome(outcome));
     return outcome;
   }
@@ -323,7 +331,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         },
         async restore(folder) {
           try {
-            const o = await backupService().restoreBackup(folder, { onProgress: (p) => bus.emit('progress', p) });
+            const o = await backupService().restoreBackup(folder, { onProgress: progress });
             // The user asked for these deletions: the mass-deletion guard must not hold them on this device.
             for (const k of o.tombstoned) session?.confirmed.add(k);
             if (session) await api.syncNow().catch(() => {});

@@ -22,6 +22,8 @@ export interface BenchOptions {
   outDir: string;
   /** Rewrite BENCHMARKS.md from the results on disk after the run. */
   markdown: boolean;
+  /** Record a Chromium trace of the initial upload and of the first fresh-device download (for profiling). */
+  trace: boolean;
 }
 
 export type ParsedArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help'; text: string };
@@ -52,6 +54,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --label NAME        name of this run (default: "default", or "chats-N" when the dataset differs)
   --out DIR           where the JSON results go (default ${DEFAULTS.outDir})
   --no-markdown       do not rewrite BENCHMARKS.md
+  --trace             record Chromium traces of the initial upload and the first fresh-device download
+                      (<out>/<label>-upload.trace.json, -download.trace.json; open in chrome://tracing or
+                      summarise with: node scripts/bench/trace-summary.mjs FILE)
 `;
 
 const INTEGER_FLAGS: Record<string, { field: keyof BenchOptions; min: number; max: number; example: string }> = {
@@ -66,7 +71,7 @@ const INTEGER_FLAGS: Record<string, { field: keyof BenchOptions; min: number; ma
 };
 
 export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
-  const o: BenchOptions = { ...DEFAULTS, label: '', markdown: true };
+  const o: BenchOptions = { ...DEFAULTS, label: '', markdown: true, trace: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -94,6 +99,7 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
       o.label = raw;
     } else if (flag === '--out') o.outDir = value('--out bench-results');
     else if (flag === '--no-markdown') o.markdown = false;
+    else if (flag === '--trace') o.trace = true;
     else throw new Error(`Unknown option "${arg}". Try: npm run bench -- --help`);
   }
   if (!o.label) {

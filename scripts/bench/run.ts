@@ -5,8 +5,9 @@
  * its reason and the ones that depend on it are skipped, so a partial result is still written.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { startBrowserHarness, type BrowserHarness } from '../../test/support/browser';
@@ -181,6 +182,25 @@ async function phases(
       }
     }), o.timeoutS, 'syncNow()');
   const tail = (d: Device) => d.logs.slice(-8).join('\n');
+  /** With --trace, a Chromium trace of what `fn` makes the page do (one trace at a time, browser-wide). */
+  const traced = async <T>(d: Device, name: string, fn: () => Promise<T>): Promise<T> => {
+    if (!o.trace) return fn();
+    const path = join(resolve(repoRoot, o.outDir), `${o.label}-${name}.trace.json`);
+    // The sampling profiler names the script functions that the trace shows only as "RunMicrotasks".
+    await d.session.send('Profiler.enable');
+    await d.session.send('Profiler.setSamplingInterval', { interval: 500 });
+    await d.session.send('Profiler.start');
+    await h.browser.startTracing(d.page, { path, categories: TRACE_CATEGORIES });
+    try {
+      return await fn();
+    } finally {
+      await h.browser.stopTracing();
+      const { profile } = await d.session.send('Profiler.stop');
+      const profilePath = path.replace(/\.trace\.json$/, '.cpuprofile');
+      writeFileSync(profilePath, JSON.stringify(profile));
+      log(`trace written to ${path}, CPU profile to ${profilePath}`);
+    }
+  };
 
   try {
     // ---- dataset on device A, extension not loaded yet ----
@@ -218,8 +238,10 @@ async function phases(
     const upHeap = sampleHeap(a.session);
     const t0 = Date.now();
     try {
-      await load(a, extParams(proxyA.endpoint));
-      result.app.version = await waitReady(a);
+      result.app.version = await traced(a, 'upload', async () => {
+        await load(a, extParams(proxyA.endpoint));
+        return waitReady(a);
+      });
       // Chromium's counters start with the new document: they cover the page load and the first cycle.
       const mA = await readMetrics(a.session);
       up.mainThreadMs = Math.round(mA.taskMs);
@@ -327,7 +349,7 @@ async function phases(
         return { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
       }
     };
-    const downloadOnce = async (): Promise<{ down: DownloadPhase; b: Device }> => {
+    const downloadOnce = async (first: boolean): Promise<{ down: DownloadPhase; b: Device }> => {
       log('initial download (fresh device B) …');
       const down: DownloadPhase = { ok: false, notes: [machineLoad()], chatsOnDevice: 0, expectedChats: o.chats, putsFromFreshDevice: 0 };
       const b = await newDevice();
@@ -335,8 +357,11 @@ async function phases(
       const downHeap = sampleHeap(b.session);
       const t1 = Date.now();
       try {
-        await load(b, extParams(proxyB.endpoint));
-        await waitReady(b);
+        const loadAndSync = async () => {
+          await load(b, extParams(proxyB.endpoint));
+          await waitReady(b);
+        };
+        await (first ? traced(b, 'download', loadAndSync) : loadAndSync());
         const readyAt = Date.now();
         const mB = await readMetrics(b.session);
         down.mainThreadMs = Math.round(mB.taskMs);
@@ -377,7 +402,7 @@ async function phases(
     const downs: { down: DownloadPhase; b: Device }[] = [];
     for (let i = 0; i < o.repeat; i++) {
       if (baselineKeys.length > 0) gets.push(await baselineGetOnce());
-      downs.push(await downloadOnce());
+      downs.push(await downloadOnce(i === 0));
     }
     const fastest = <T extends Phase>(xs: T[]): T | undefined =>
       xs.filter((x) => x.ok).sort((x, y) => (x.wallMs ?? Infinity) - (y.wallMs ?? Infinity))[0] ?? xs[0];
@@ -468,6 +493,20 @@ async function phases(
 }
 
 const DAILY_MARKER = 'tcs_last-daily-backup';
+
+/** What --trace records: tasks, script, garbage collection, IndexedDB, networking and loading. */
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'v8.execute',
+  'disabled-by-default-v8.gc',
+  'blink',
+  'IndexedDB',
+  'loading',
+  'net',
+];
 
 /** True once the device's localStorage says today's daily backup is done (made, or found made by another device). */
 async function waitForDailyMarker(d: Device, seconds: number): Promise<boolean> {
