@@ -18,7 +18,7 @@ import { bundleSize } from './bundle-size';
 import { fmtBytes, fmtMs } from './report';
 import { openMetrics, readMetrics, sampleHeap } from './cdp';
 import type { BenchOptions } from './options';
-import { diffTraffic, requestLogOf, trafficOf } from './traffic';
+import { diffTraffic, phaseSplit, requestLogOf, trafficOf } from './traffic';
 import type { BackupPhase, BaselinePhase, BenchResult, DownloadPhase, Phase, Traffic } from './types';
 
 const PASSWORD = 'bench-password-correct-horse-battery';
@@ -249,6 +249,8 @@ async function phases(
       up.layoutStyleMs = Math.round(mA.layoutMs + mA.styleMs);
       const atReady = proxyA.stats();
       let wallMs = Date.now() - t0;
+      const splitA = phaseSplit(atReady.requests, t0, t0 + wallMs);
+      if (splitA) up.notes.push(splitNote(splitA));
       let traffic = trafficOf(atReady.byMethod);
       up.peakHeapBytes = await upHeap.stop();
       const early = atReady.requests.filter((q) => q.key.startsWith('backups/')).length;
@@ -363,6 +365,8 @@ async function phases(
         };
         await (first ? traced(b, 'download', loadAndSync) : loadAndSync());
         const readyAt = Date.now();
+        const splitB = phaseSplit(proxyB.stats().requests, t1, readyAt);
+        if (splitB) down.notes.push(splitNote(splitB));
         const mB = await readMetrics(b.session);
         down.mainThreadMs = Math.round(mB.taskMs);
         down.scriptMs = Math.round(mB.scriptMs);
@@ -491,6 +495,10 @@ async function phases(
     for (const d of devices) await d.context.close().catch(() => {});
   }
 }
+
+const splitNote = (s: NonNullable<ReturnType<typeof phaseSplit>>) =>
+  `${fmtMs(s.beforeItemsMs)} before the first item object (page load, key derivation, probe, index), ` +
+  `${fmtMs(s.itemsMs)} from the first to the last of ${s.items} item requests, ${fmtMs(s.afterItemsMs)} after it`;
 
 const DAILY_MARKER = 'tcs_last-daily-backup';
 

@@ -45,3 +45,20 @@ export function diffTraffic(after: Traffic, before: Traffic): Traffic {
     byMethod,
   };
 }
+
+/**
+ * Where a phase's wall time went, from the proxy's arrival times: before the first item object was asked for
+ * (page load, key derivation, capability probe, index), while item objects moved, and after the last one
+ * (index write, bookkeeping). `startMs` is when the phase began (Date.now()).
+ */
+export function phaseSplit(
+  requests: readonly { method: string; key: string; at: number }[],
+  startMs: number,
+  endMs: number,
+): { beforeItemsMs: number; itemsMs: number; afterItemsMs: number; items: number } | undefined {
+  const items = requests.filter((r) => r.method !== 'OPTIONS' && r.key.startsWith('items/'));
+  if (items.length === 0) return undefined;
+  const first = Math.min(...items.map((r) => r.at));
+  const last = Math.max(...items.map((r) => r.at));
+  return { beforeItemsMs: first - startMs, itemsMs: last - first, afterItemsMs: endMs - last, items: items.length };
+}

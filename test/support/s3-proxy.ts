@@ -49,6 +49,8 @@ export interface RequestRecord {
   query: string;
   status: number;
   origin?: string;
+  /** When the request reached the proxy (Date.now()). */
+  at: number;
   /** What the proxy did instead of forwarding, if anything. */
   fault?: 'status' | 'drop' | 'precondition' | 'cors-refused';
 }
@@ -208,7 +210,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     st.bytesIn += body.length;
     stats.total += 1;
     if (method === 'OPTIONS') stats.preflights += 1;
-    const record: RequestRecord = { method, key, query: rawQuery, status: 0, origin };
+    const record: RequestRecord = { method, key, query: rawQuery, status: 0, origin, at: Date.now() };
     stats.requests.push(record);
 
     const send = (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {

@@ -18,6 +18,8 @@ describe('npm run bench options', () => {
     expect(run(['--chats=120', '--attachments=3'])).toMatchObject({ chats: 120, attachments: 3, label: 'chats-120' });
     expect(run(['--chats', '5000', '--label', 'scale']).label).toBe('scale');
     expect(run(['--no-markdown']).markdown).toBe(false);
+    expect(run([]).trace).toBe(false);
+    expect(run(['--trace']).trace).toBe(true);
   });
 
   it('answers --help with the usage text', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BEGIN, END, checkTargets, fmtBytes, fmtMs, looksLikeFullScan, renderSection, spliceSection } from '../../../scripts/bench/report';
 import { readResults } from '../../../scripts/bench/results-dir';
-import { requestLogOf, trafficOf } from '../../../scripts/bench/traffic';
+import { phaseSplit, requestLogOf, trafficOf } from '../../../scripts/bench/traffic';
 import { parseBenchArgs } from '../../../scripts/bench/options';
 import type { BenchResult, Traffic } from '../../../scripts/bench/types';
 
@@ -130,6 +130,19 @@ describe('proxy counters and result files', () => {
     ];
     expect(requestLogOf(reqs)).toEqual(['HEAD metadata.json', 'PUT items/CHAT_a.json', 'GET (bucket)']);
     expect(requestLogOf(reqs, 2)).toBeUndefined();
+  });
+
+  it('splits a phase into start-up, item transfers and finish by the item requests, preflights left out', () => {
+    const reqs = [
+      { method: 'HEAD', key: 'metadata.json', at: 1300 },
+      { method: 'OPTIONS', key: 'items/CHAT_a.json', at: 1400 },
+      { method: 'GET', key: 'items/CHAT_a.json', at: 1500 },
+      { method: 'GET', key: 'items/b.json', at: 4000 },
+      { method: 'OPTIONS', key: 'items/c.json', at: 4400 },
+      { method: 'PUT', key: 'metadata.json', at: 4500 },
+    ];
+    expect(phaseSplit(reqs, 1000, 5000)).toEqual({ beforeItemsMs: 500, itemsMs: 2500, afterItemsMs: 1000, items: 2 });
+    expect(phaseSplit(reqs.filter((r) => !r.key.startsWith('items/')), 1000, 5000)).toBeUndefined();
   });
 
   let dir: string | undefined;
