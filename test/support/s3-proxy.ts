@@ -20,6 +20,8 @@ export interface Fault {
   /** Which requests: method (default: any but OPTIONS) and a key test (substring or RegExp on the decoded key). */
   method?: string;
   key?: string | RegExp;
+  /** Only presigned (query-signed) requests, or only the others. */
+  presigned?: boolean;
   /** How many matching requests get the fault (default 1; Infinity allowed). */
   count?: number;
   /** Answer with this status and an S3 error body instead of forwarding. */
@@ -51,6 +53,8 @@ export interface RequestRecord {
   origin?: string;
   /** When the request reached the proxy (Date.now()). */
   at: number;
+  /** Signed in the URL's query (a presigned URL) rather than in an Authorization header. */
+  presigned: boolean;
   /** What the proxy did instead of forwarding, if anything. */
   fault?: 'status' | 'drop' | 'precondition' | 'cors-refused';
 }
@@ -130,10 +134,11 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     return (stats.byMethod[method] ??= { count: 0, bytesIn: 0, bytesOut: 0 });
   }
 
-  function takeFault(method: string, key: string): Fault | undefined {
+  function takeFault(method: string, key: string, presigned: boolean): Fault | undefined {
     const f = faults.find(
       (f) =>
         f.left > 0 &&
+        (f.presigned === undefined || f.presigned === presigned) &&
         (f.method ? f.method.toUpperCase() === method : method !== 'OPTIONS') &&
         (f.key === undefined || (typeof f.key === 'string' ? key.includes(f.key) : f.key.test(key))),
     );
@@ -210,7 +215,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     st.bytesIn += body.length;
     stats.total += 1;
     if (method === 'OPTIONS') stats.preflights += 1;
-    const record: RequestRecord = { method, key, query: rawQuery, status: 0, origin, at: Date.now() };
+    const record: RequestRecord = { method, key, query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
     stats.requests.push(record);
 
     const send = (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {
@@ -228,12 +233,13 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
 
     if (options.credentials && method !== 'OPTIONS') {
       const verdict = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, body, options.credentials);
-      if (verdict === 'mismatch') {
-        return send(403, { 'content-type': 'application/xml', ...corsHeaders(origin) }, method === 'HEAD' ? '' : errorXml(403, 'SignatureDoesNotMatch'));
+      if (verdict === 'mismatch' || verdict === 'expired') {
+        const code = verdict === 'expired' ? 'AccessDenied' : 'SignatureDoesNotMatch';
+        return send(403, { 'content-type': 'application/xml', ...corsHeaders(origin) }, method === 'HEAD' ? '' : errorXml(403, code));
       }
     }
 
-    const fault = takeFault(method, key);
+    const fault = takeFault(method, key, record.presigned);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
       record.fault = 'drop';

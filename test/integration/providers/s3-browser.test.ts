@@ -90,6 +90,26 @@ describe('S3 provider in Chromium, cross-origin', () => {
     expect(server.proxy.stats().preflights).toBeGreaterThan(0);
   });
 
+  it('reads objects through presigned URLs: one GET each, no preflight, nothing from the HTTP cache', async () => {
+    const prefix = `ps-${Date.now()}/`;
+    const keys = [`${prefix}items/a.json`, `${prefix}items/b c+d.json`, `${prefix}items/é.json`];
+    await run(keys.map((key) => ({ op: 'put', key, text: `v1 ${key}` })));
+    server.proxy.reset();
+    const first = await run(keys.map((key) => ({ op: 'get', key })));
+    expect(first).toEqual(keys.map((key) => expect.objectContaining({ kind: 'found', text: `v1 ${key}` })));
+    let s = server.proxy.stats();
+    expect(s.preflights).toBe(0);
+    expect(s.requests.map((r) => `${r.method} ${r.presigned}`)).toEqual(keys.map(() => 'GET true'));
+    // Overwritten in place (by another device, or by the original, whose objects carry no Cache-Control):
+    // the next read sees the new bytes, never a cached copy.
+    await run([{ op: 'put', key: keys[0], text: 'v2' }]);
+    server.proxy.reset();
+    const [again] = await run([{ op: 'get', key: keys[0] }]);
+    expect(again).toMatchObject({ kind: 'found', text: 'v2' });
+    s = server.proxy.stats();
+    expect(s.byMethod.GET?.count).toBe(1);
+  });
+
   it('enforces compare-and-swap from the browser: a stale If-Match is precondition-failed', async () => {
     const key = `cas-${Date.now()}/metadata.json`;
     const [first] = (await run([{ op: 'put', key, text: 'v1' }])) as Array<{ etag: string }>;
