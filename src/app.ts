@@ -145,11 +145,14 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
       onProgress: progress,
       log: (level, message, data) => log[level](message, data),
+      beforeWrites: () => probing ?? Promise.resolve(),
     });
     const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => log[level](message) });
     const confirmed = new Set<string>();
     let lastFull = 0;
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
+    /** The capability probe while it runs (see run below). */
+    let probing: Promise<void> | undefined;
 
     const runtime = createSyncRuntime<CycleResult, ChangedKey>({
       autoSync: cfg.autoSync,
@@ -170,14 +173,23 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       onRunError: (e) => fail(e),
       shouldFlushOnPageHide: () => dirty.size > 0 && dirty.size <= 20,
       run: async ({ trigger }) => {
-        if (!capabilitiesKnown && provider.store.kind === 's3') {
-          // Once per bucket: does it honour conditional writes? It decides how metadata.json is written.
-          const probe = await probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket });
-          if (probe.ok) {
-            saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
-            Object.assign(provider.store.capabilities, probe.capabilities);
-            capabilitiesKnown = true;
-          }
+        if (!capabilitiesKnown && provider.store.kind === 's3' && !probing) {
+          // Once per bucket: does it honour conditional writes? That decides how this device writes, not how it
+          // reads, so the probe runs beside the cycle's reads (a fresh device's download does not wait for its
+          // dozen round trips) and the engine waits for it before its first write (beforeWrites).
+          probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
+            .then(
+              (probe) => {
+                if (!probe.ok) return;
+                saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
+                Object.assign(provider.store.capabilities, probe.capabilities);
+                capabilitiesKnown = true;
+              },
+              (e: unknown) => log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`),
+            )
+            .finally(() => {
+              probing = undefined;
+            });
         }
         const now = Date.now();
         const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
@@ -188,6 +200,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         setStatus({ state: 'syncing', error: undefined });
         try {
           let r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
+          await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
           if (full) lastFull = now;
           if (r.held.length && trigger === 'manual' && win.confirm(`${r.holdReason}\n\nDelete them now?`)) {
             for (const h of r.held) confirmed.add(h.key);

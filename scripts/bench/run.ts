@@ -497,7 +497,8 @@ async function phases(
 }
 
 const splitNote = (s: NonNullable<ReturnType<typeof phaseSplit>>) =>
-  `${fmtMs(s.beforeItemsMs)} before the first item object (page load, key derivation, probe, index), ` +
+  `${fmtMs(s.beforeItemsMs)} before the first item object (page load and key derivation until the first request: ` +
+  `${fmtMs(s.firstRequestMs)}; then probe, index), ` +
   `${fmtMs(s.itemsMs)} from the first to the last of ${s.items} item requests, ${fmtMs(s.afterItemsMs)} after it`;
 
 const DAILY_MARKER = 'tcs_last-daily-backup';

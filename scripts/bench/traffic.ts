@@ -55,10 +55,11 @@ export function phaseSplit(
   requests: readonly { method: string; key: string; at: number }[],
   startMs: number,
   endMs: number,
-): { beforeItemsMs: number; itemsMs: number; afterItemsMs: number; items: number } | undefined {
+): { firstRequestMs: number; beforeItemsMs: number; itemsMs: number; afterItemsMs: number; items: number } | undefined {
   const items = requests.filter((r) => r.method !== 'OPTIONS' && r.key.startsWith('items/'));
   if (items.length === 0) return undefined;
   const first = Math.min(...items.map((r) => r.at));
   const last = Math.max(...items.map((r) => r.at));
-  return { beforeItemsMs: first - startMs, itemsMs: last - first, afterItemsMs: endMs - last, items: items.length };
+  const firstRequest = Math.min(...requests.map((r) => r.at));
+  return { firstRequestMs: firstRequest - startMs, beforeItemsMs: first - startMs, itemsMs: last - first, afterItemsMs: endMs - last, items: items.length };
 }

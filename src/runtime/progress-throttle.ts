@@ -1,9 +1,11 @@
 /**
  * Progress events at a pace a person can read. The engine reports every item (hundreds per second on a first
- * sync); each report redraws the modal's bar and text, and on a 2-core machine those redraws (style, layout,
- * paint and compositing) took more CPU than the sync itself. So: the first report of a run and the last
- * (done === total) go out at once, a change of phase or total too, and the ones between at most every
- * `intervalMs`, the newest winning. A trailing report is never lost: it goes out when the interval ends.
+ * sync); each report redraws the modal's bar and text, and without GPU compositing (headless, many VMs) each
+ * redraw re-blurs the whole page behind the modal: at one redraw per item that took more CPU than the sync
+ * itself. So: the first report of a run and the last (done === total) go out at once, a change of phase or
+ * total too, and the ones between at most every `intervalMs` (half a second by default: a count that changes
+ * twice a second is easy to read), the newest winning. A trailing report is never lost: it goes out when the
+ * interval ends.
  */
 import type { Timers } from './timers';
 
@@ -13,7 +15,7 @@ export interface Progress {
   total: number;
 }
 
-export function throttleProgress<P extends Progress>(emit: (p: P) => void, timers: Timers, intervalMs = 200): (p: P) => void {
+export function throttleProgress<P extends Progress>(emit: (p: P) => void, timers: Timers, intervalMs = 500): (p: P) => void {
   let lastAt = -Infinity;
   let last: P | undefined;
   let pending: P | undefined;

@@ -60,6 +60,11 @@ export interface EngineDeps {
   now?: () => number;
   options?: EngineOptions;
   onProgress?: (p: { phase: 'upload' | 'download'; done: number; total: number }) => void;
+  /**
+   * Awaited before the cycle's first write to the bucket. The app's capability probe (does the provider honour
+   * conditional writes?) runs beside the cycle's reads and must be done before anything is written.
+   */
+  beforeWrites?: () => Promise<void>;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 }
 
@@ -323,6 +328,7 @@ export class SyncEngine {
     const newEntries: Record<string, MetadataEntry> = {};
     const uploadedRecords: BaseRecord[] = [];
     const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
+    if (uploads.length || byKind('tombstone').length) await this.deps.beforeWrites?.();
     let pushed = 0;
     await mapPool(uploads, this.opt.concurrency, async (u) => {
       const key = typeof u === 'string' ? u : u.key;

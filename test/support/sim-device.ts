@@ -53,6 +53,8 @@ export interface SimDeviceOptions {
   scope?: string;
   now?: () => number;
   engine?: EngineOptions;
+  /** Awaited by the engine before its first write to the bucket (the app's capability probe). */
+  beforeWrites?: () => Promise<void>;
 }
 
 function idbRequest<T>(r: IDBRequest<T>): Promise<T> {
@@ -70,7 +72,7 @@ export async function createSimDevice(opts: SimDeviceOptions): Promise<SimDevice
   const base = await BaseStore.open(factory);
   const keys = await keysFor(opts.password ?? 'correct horse battery staple');
   const now = opts.now ?? Date.now;
-  const engine = new SyncEngine({ store: opts.store, host, base, keys, scope: opts.scope ?? 'test-bucket', now, options: opts.engine });
+  const engine = new SyncEngine({ store: opts.store, host, base, keys, scope: opts.scope ?? 'test-bucket', now, options: opts.engine, beforeWrites: opts.beforeWrites });
   const dirty = new Map<string, { area: 'idb' | 'ls'; at: number }>();
 
   const tx = async (fn: (s: IDBObjectStore) => IDBRequest) => {

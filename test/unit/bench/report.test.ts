@@ -141,7 +141,7 @@ describe('proxy counters and result files', () => {
       { method: 'OPTIONS', key: 'items/c.json', at: 4400 },
       { method: 'PUT', key: 'metadata.json', at: 4500 },
     ];
-    expect(phaseSplit(reqs, 1000, 5000)).toEqual({ beforeItemsMs: 500, itemsMs: 2500, afterItemsMs: 1000, items: 2 });
+    expect(phaseSplit(reqs, 1000, 5000)).toEqual({ firstRequestMs: 300, beforeItemsMs: 500, itemsMs: 2500, afterItemsMs: 1000, items: 2 });
     expect(phaseSplit(reqs.filter((r) => !r.key.startsWith('items/')), 1000, 5000)).toBeUndefined();
   });
 

@@ -58,6 +58,30 @@ describe('SyncEngine between devices', () => {
     expect((await store.get('items/CHAT_one.json')).kind).toBe('found');
   });
 
+  it('reads and downloads without waiting for beforeWrites, and writes nothing to the bucket until it settles', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { store: watched, counts } = counting(store);
+    const b = await createSimDevice({ name: 'B', store: watched, beforeWrites: () => gate });
+    devices.push(b);
+    await b.put('CHAT_two', makeChat('two', ['local only']));
+    const cycle = b.sync({ full: true });
+    // B downloads CHAT_one while the gate is shut, and then waits there with its upload.
+    for (let i = 0; i < 50 && (await b.read('CHAT_one')) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await b.read('CHAT_one')).toBeDefined();
+    expect(counts.put).toBe(0);
+    release();
+    const r = await cycle;
+    expect(r.uploaded).toEqual(['CHAT_two']);
+    expect(counts.put).toBeGreaterThan(0);
+    expect((await metadata(store)).items.CHAT_two).toBeDefined();
+  });
+
   it('a fresh device downloads everything, Dates, falsy values and Blobs included', async () => {
     const store = createMemoryStore();
     const a = await device('A', store);
