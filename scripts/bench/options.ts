@@ -22,7 +22,7 @@ export interface BenchOptions {
   outDir: string;
   /** Rewrite BENCHMARKS.md from the results on disk after the run. */
   markdown: boolean;
-  /** Record a Chromium trace of the initial upload and of the first fresh-device download (for profiling). */
+  /** Record Chromium traces of the initial upload, the first plain GETs and the first fresh-device download. */
   trace: boolean;
 }
 
@@ -54,8 +54,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --label NAME        name of this run (default: "default", or "chats-N" when the dataset differs)
   --out DIR           where the JSON results go (default ${DEFAULTS.outDir})
   --no-markdown       do not rewrite BENCHMARKS.md
-  --trace             record Chromium traces of the initial upload and the first fresh-device download
-                      (<out>/<label>-upload.trace.json, -download.trace.json; open in chrome://tracing or
+  --trace             record Chromium traces of the initial upload, the first plain GETs and the first
+                      fresh-device download (<out>/<label>-upload.trace.json, -baseline-get…, -download…,
+                      with a .cpuprofile each; open in chrome://tracing or
                       summarise with: node scripts/bench/trace-summary.mjs FILE)
 `;
 

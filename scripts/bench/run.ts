@@ -337,14 +337,16 @@ async function phases(
 
     // ---- baseline GETs and the fresh-device download, alternated `repeat` times: under a noisy machine the
     // fastest of each is the least disturbed, and both met the same load ----
-    const baselineGetOnce = async (): Promise<BaselinePhase> => {
+    const baselineGetOnce = async (first: boolean): Promise<BaselinePhase> => {
       log('baseline: plain GETs from a fresh device …');
       try {
         const c = await newDevice();
         await load(c, { ...hostParams, noext: true });
         const loadAtGet = machineLoad();
         proxyB.reset();
-        const got = await withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
+        const getAll = () =>
+          withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
+        const got = await (first ? traced(c, 'baseline-get', getAll) : getAll());
         await c.context.close();
         return { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [loadAtGet] };
       } catch (e) {
@@ -360,7 +362,7 @@ async function phases(
       const t1 = Date.now();
       try {
         const loadAndSync = async () => {
-          await load(b, extParams(proxyB.endpoint));
+            await load(b, extParams(proxyB.endpoint));
           await waitReady(b);
         };
         await (first ? traced(b, 'download', loadAndSync) : loadAndSync());
@@ -405,7 +407,7 @@ async function phases(
     const gets: BaselinePhase[] = [];
     const downs: { down: DownloadPhase; b: Device }[] = [];
     for (let i = 0; i < o.repeat; i++) {
-      if (baselineKeys.length > 0) gets.push(await baselineGetOnce());
+      if (baselineKeys.length > 0) gets.push(await baselineGetOnce(i === 0));
       downs.push(await downloadOnce(i === 0));
     }
     const fastest = <T extends Phase>(xs: T[]): T | undefined =>

@@ -35,6 +35,7 @@ export interface HostStoreOptions {
 
 export interface ClosableHostStore extends HostStore {
   getMany(keys: readonly LocalKey[]): Promise<(LocalItem | undefined)[]>;
+  putNewMany(items: readonly LocalItem[]): Promise<boolean[]>;
   /** Closes the database connection (it reopens on next use). */
   close(): void;
 }
@@ -247,6 +248,37 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
       } catch (e) {
         throw asHostError(`read ${keys.length} items`, e);
       }
+    },
+
+    async putNewMany(items) {
+      if (items.length === 0) return [];
+      const list = userList();
+      // Everything is checked and converted before the transaction opens: it must not wait on anything else.
+      const values = await Promise.all(
+        items.map(async ({ key, type, value }) => {
+          if (excluded(key, list)) throw excludedKey(key);
+          if (type === 'ls') throw badValue(key, 'an IndexedDB value', value);
+          if (type === 'blob') {
+            if (!isBlobValue(value) && !(value instanceof Uint8Array) && !(value instanceof ArrayBuffer)) throw badValue(key, 'an attachment (Blob or bytes)', value);
+            return toStoredBlob(value);
+          }
+          if (value === undefined) throw badValue(key, 'a value', value);
+          return value;
+        }),
+      );
+      const written = items.map(() => false);
+      const what = items.length === 1 ? `save "${items[0].key}"` : `save ${items.length} items`;
+      await writeIdb(items[0].key, what, async (tx) => {
+        const present = await Promise.all(items.map((it) => tx.store.getKey(it.key)));
+        await Promise.all(
+          items.map((it, i) => {
+            if (present[i] !== undefined) return undefined;
+            written[i] = true;
+            return tx.store.put(values[i], it.key);
+          }),
+        );
+      });
+      return written;
     },
 
     async put(item) {

@@ -45,6 +45,12 @@ export interface HostStore {
    * undefined where an item is not there or is excluded. Optional so other implementations may omit it.
    */
   getMany?(keys: readonly LocalKey[]): Promise<(LocalItem | undefined)[]>;
+  /**
+   * Writes many IndexedDB items (idb or blob) in one transaction, each only if its key is still absent when
+   * the transaction runs, so a value TypingMind wrote meanwhile is never replaced. Aligned with `items`: true
+   * where the item was written, false where the key was already there. All or nothing on failure.
+   */
+  putNewMany?(items: readonly LocalItem[]): Promise<boolean[]>;
 }
 
 /** Which of TypingMind's two storages a change happened in (Blobs live in IndexedDB: 'idb'). */

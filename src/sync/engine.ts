@@ -32,6 +32,7 @@ import type { BaseRecord, BaseStore, ConflictRecord, SyncState } from './base-st
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
 import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
+import { NewItemWriter } from './new-item-writer';
 import { mapPool } from './pool';
 
 export interface EngineOptions {
@@ -292,14 +293,19 @@ export class SyncEngine {
 
     const pulls = plan.actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile');
     let pulled = 0;
+    // Items new on this device are written in batches (new-item-writer.ts); all are written before the base
+    // records that say so are committed below.
+    const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
+    const fail = (key: string, e: unknown) => this.fail(memo, key, e);
     await mapPool(pulls, this.opt.concurrency, async (a) => {
       try {
-        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report });
+        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report, writer, fail });
       } catch (e) {
         this.fail(memo, a.key, e);
       }
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
+    await writer?.drain();
 
     for (const a of byKind('delete-local')) {
       const e = remote.meta.items[a.key];
@@ -624,7 +630,14 @@ export class SyncEngine {
     localInfo: LocalInfo | undefined,
     localChangedAt: number,
     now: number,
-    out: { basePut: BaseRecord[]; conflicts: ConflictRecord[]; toUpload: Encoded[]; report: CycleResult },
+    out: {
+      basePut: BaseRecord[];
+      conflicts: ConflictRecord[];
+      toUpload: Encoded[];
+      report: CycleResult;
+      writer?: NewItemWriter;
+      fail: (key: string, e: unknown) => void;
+    },
   ) {
     const { host, keys } = this.deps;
     const entry = meta.items[a.key] as LiveEntry;
@@ -667,6 +680,19 @@ export class SyncEngine {
     }
 
     if (a.kind === 'download' || !current || current.hash === remote.hash) {
+      if (!current && out.writer && remote.type !== 'ls') {
+        // New here: written with others in one transaction, only if the key is still absent by then.
+        await out.writer.add(toLocalItem(remote), {
+          written: () => {
+            out.report.downloaded.push(a.key);
+            out.basePut.push(record(remote));
+          },
+          present: () =>
+            out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" was created on this device during the sync; it will be reconciled on the next cycle.`)),
+          failed: (e) => out.fail(a.key, e),
+        });
+        return;
+      }
       if (!current || current.hash !== remote.hash) {
         await host.put(toLocalItem(remote));
         out.report.downloaded.push(a.key);

@@ -400,6 +400,67 @@ describe('put and delete', () => {
   });
 });
 
+describe('putNewMany (a batch of downloads)', () => {
+  it('writes absent items in one transaction, never replaces a key that is there, and keeps types', async () => {
+    tm = await openAsTypingMind(factory);
+    await seed(tm, [['CHAT_mine', { v: 'written by TypingMind meanwhile' }]]);
+    const s = makeStore();
+    const transactions = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const c = chat('new', 2);
+    const written = await s.putNewMany([
+      { key: 'CHAT_new', type: 'idb', value: c },
+      { key: 'CHAT_mine', type: 'idb', value: { v: 'from the bucket' } },
+      { key: 'ATT_1', type: 'blob', value: new Blob([PNG], { type: 'image/png' }) },
+      { key: 'ATT_2', type: 'blob', value: JPEG },
+      { key: 'TM_zero', type: 'idb', value: 0 },
+    ]);
+    expect(written).toEqual([true, false, true, true, true]);
+    expect(transactions.mock.calls.filter(([, mode]) => mode === 'readwrite')).toHaveLength(1);
+    vi.restoreAllMocks();
+    const stored = (await readRaw(tm, 'CHAT_new')) as typeof c;
+    expect(stored).toEqual(c);
+    expect(stored.updatedAt).toBeInstanceOf(Date);
+    expect(await readRaw(tm, 'CHAT_mine')).toEqual({ v: 'written by TypingMind meanwhile' });
+    expect(((await readRaw(tm, 'ATT_1')) as Blob).type).toBe('image/png');
+    expect(((await readRaw(tm, 'ATT_2')) as Blob).type).toBe('image/jpeg');
+    expect(await readRaw(tm, 'TM_zero')).toBe(0);
+    expect(await s.putNewMany([])).toEqual([]);
+  });
+
+  it('writes nothing of a batch with an excluded key, a localStorage item or no value, and says which', async () => {
+    tm = await openAsTypingMind(factory);
+    const s = makeStore();
+    const ok = { key: 'CHAT_ok', type: 'idb' as const, value: { v: 1 } };
+    const excluded = await expectError(s.putNewMany([ok, { key: 'tcs_encryptionkey', type: 'idb', value: 'x' }]), 'access-denied');
+    expect(excluded.message).toMatch(/tcs_encryptionkey/);
+    const ls1 = await expectError(s.putNewMany([ok, { key: 'TM_useTheme', type: 'ls', value: '"dark"' }]), 'corrupt-object');
+    expect(ls1.message).toMatch(/TM_useTheme/);
+    await expectError(s.putNewMany([ok, { key: 'CHAT_u', type: 'idb', value: undefined }]), 'corrupt-object');
+    expect(await readRaw(tm, 'CHAT_ok')).toBeUndefined();
+  });
+
+  it('a full disk fails the whole batch as quota-exceeded and leaves nothing half-written', async () => {
+    tm = await openAsTypingMind(factory);
+    const original = IDBObjectStore.prototype.put;
+    let calls = 0;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      const request = original.apply(this, args as never);
+      if (++calls === 2) (this.transaction as unknown as { _abort(name: string): void })._abort('QuotaExceededError');
+      return request;
+    });
+    await expectError(
+      makeStore().putNewMany([
+        { key: 'CHAT_1', type: 'idb', value: { v: 1 } },
+        { key: 'CHAT_2', type: 'idb', value: { v: 2 } },
+      ]),
+      'quota-exceeded',
+    );
+    vi.restoreAllMocks();
+    expect(await readRaw(tm, 'CHAT_1')).toBeUndefined();
+    expect(await readRaw(tm, 'CHAT_2')).toBeUndefined();
+  });
+});
+
 describe("TypingMind's database lifecycle", () => {
   it('never creates the database: it waits, gives up with host-unavailable, and TypingMind can still create it', async () => {
     const e = await expectError(makeStore().listKeys(), 'host-unavailable');

@@ -82,6 +82,44 @@ describe('SyncEngine between devices', () => {
     expect((await metadata(store)).items.CHAT_two).toBeDefined();
   });
 
+  it('a fresh device writes new items in batches, and never replaces a chat created here meanwhile', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    for (let i = 0; i < 40; i++) await a.put(`CHAT_${i}`, makeChat(`c${i}`, [`from A ${i}`]));
+    await a.sync({ full: true });
+
+    const b = await device('B', store);
+    const batches: number[] = [];
+    const putNewMany = b.host.putNewMany.bind(b.host);
+    let typed = false;
+    b.host.putNewMany = async (items) => {
+      batches.push(items.length);
+      // TypingMind saves a chat under a key this batch is about to write, just before the batch runs.
+      if (!typed && items.some((it) => it.key === 'CHAT_7')) {
+        typed = true;
+        const chat = makeChat('c7', ['from A 7', 'typed on B while it synced']);
+        chat.messages[1].id = 'typed-on-b';
+        await b.put('CHAT_7', chat);
+      }
+      return putNewMany(items);
+    };
+    const r = await b.sync({ full: true });
+    expect(batches.reduce((x, y) => x + y, 0)).toBe(40);
+    expect(batches.length).toBeLessThan(40 / 4); // batched, not one transaction per item
+    expect(r.failedKeys).toEqual(['CHAT_7']);
+    expect(r.downloaded).toHaveLength(39);
+    const kept = (await b.read('CHAT_7')) as { messages: { content: string }[] };
+    expect(kept.messages.map((m) => m.content)).toEqual(['from A 7', 'typed on B while it synced']);
+
+    // The next cycle reconciles it like any edit made on both sides: merged, and B's message goes up.
+    const again = await b.sync({});
+    expect(again.errors).toEqual([]);
+    expect(again.uploaded).toEqual(['CHAT_7']);
+    await a.sync({});
+    const onA = (await a.read('CHAT_7')) as { messages: { content: string }[] };
+    expect(onA.messages.map((m) => m.content)).toEqual(['from A 7', 'typed on B while it synced']);
+  });
+
   it('a fresh device downloads everything, Dates, falsy values and Blobs included', async () => {
     const store = createMemoryStore();
     const a = await device('A', store);
