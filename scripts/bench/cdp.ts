@@ -41,8 +41,10 @@ export interface HeapSampler {
  * Samples JSHeapUsedSize every `everyMs` until stopped. A sample that fails (the page is navigating) is skipped:
  * a peak taken from fewer samples is still a lower bound, and the JSON records how many were taken.
  */
-export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { samples(): number } {
+export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { samples(): number; peakAtMs(): number | undefined } {
   let peak: number | undefined;
+  let peakAt: number | undefined;
+  const started = Date.now();
   let samples = 0;
   let running = true;
   const loop = (async () => {
@@ -50,6 +52,7 @@ export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { 
       try {
         const m = await readMetrics(session);
         if (m.heapUsed > 0) {
+          if (m.heapUsed > (peak ?? 0)) peakAt = Date.now() - started;
           peak = Math.max(peak ?? 0, m.heapUsed);
           samples += 1;
         }
@@ -61,6 +64,8 @@ export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { 
   })();
   return {
     samples: () => samples,
+    /** When the peak was seen, in ms after sampling started. */
+    peakAtMs: () => peakAt,
     async stop() {
       running = false;
       await loop;

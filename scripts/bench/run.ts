@@ -251,8 +251,10 @@ async function phases(
       let wallMs = Date.now() - t0;
       const splitA = phaseSplit(atReady.requests, t0, t0 + wallMs);
       if (splitA) up.notes.push(splitNote(splitA));
+      up.notes.push(await pageStartNote(a.page));
       let traffic = trafficOf(atReady.byMethod);
       up.peakHeapBytes = await upHeap.stop();
+      up.notes.push(`peak JS heap seen ${fmtMs(upHeap.peakAtMs())} after navigation`);
       const early = atReady.requests.filter((q) => q.key.startsWith('backups/')).length;
       if (early) up.notes.push(`${early} request(s) of the daily backup had started when the count was read and are included`);
       // The leader starts today's daily backup right after its first automatic cycle: it is measured on its
@@ -369,6 +371,7 @@ async function phases(
         const readyAt = Date.now();
         const splitB = phaseSplit(proxyB.stats().requests, t1, readyAt);
         if (splitB) down.notes.push(splitNote(splitB));
+        down.notes.push(await pageStartNote(b.page));
         const mB = await readMetrics(b.session);
         down.mainThreadMs = Math.round(mB.taskMs);
         down.scriptMs = Math.round(mB.scriptMs);
@@ -502,6 +505,18 @@ const splitNote = (s: NonNullable<ReturnType<typeof phaseSplit>>) =>
   `${fmtMs(s.beforeItemsMs)} before the first item object (page load and key derivation until the first request: ` +
   `${fmtMs(s.firstRequestMs)}; then probe, index), ` +
   `${fmtMs(s.itemsMs)} from the first to the last of ${s.items} item requests, ${fmtMs(s.afterItemsMs)} after it`;
+
+/** The page's own clock (from navigation): when the page was parsed, the bundle fetched, the first storage request sent. */
+async function pageStartNote(page: Page): Promise<string> {
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const bundle = resources.find((r) => r.name.includes('/dist/cloudsync.js'));
+    const storage = resources.filter((r) => !r.name.startsWith(location.origin)).map((r) => r.startTime);
+    return { parsed: nav?.domContentLoadedEventEnd ?? 0, bundle: bundle?.responseEnd ?? 0, firstStorage: storage.length ? Math.min(...storage) : 0 };
+  });
+  return `in the page, from navigation: DOM ready ${fmtMs(t.parsed)}, bundle fetched ${fmtMs(t.bundle)}, first storage request ${fmtMs(t.firstStorage)}`;
+}
 
 const DAILY_MARKER = 'tcs_last-daily-backup';
 

@@ -108,7 +108,7 @@ function walk(value: unknown, key: string, path: string, stack: Set<object>): Wa
 }
 
 /** One `/*` path when every element has Dates at the same places; exact index paths otherwise. */
-function compactArrayDates(childDates: string[][]): string[] {
+function compactArrayDates(childDates: readonly (readonly string[])[]): string[] {
   if (childDates.length === 0) return [];
   const signature = childDates[0].join('\n');
   const uniform = childDates[0].length > 0 && childDates.every((d) => d.join('\n') === signature);
@@ -124,6 +124,82 @@ export function toCloudValue(value: unknown): CloudValue {
   const w = walk(value, '', '', new Set());
   if (w === OMIT) return { json: undefined };
   return w.dates.length > 0 ? { json: w.json, dates: w.dates } : { json: w.json };
+}
+
+/**
+ * The cloud form of a value as text: exactly `JSON.stringify(toCloudValue(value).json)` and its `dates`, without
+ * toCloudValue's deep copy. Every item is hashed this way on every full scan, upload and download, and the copy
+ * (plus a path string per node, kept only for error messages) was most of the garbage of a first sync: the
+ * benchmark's peak heap came at the end of the local scan. Here JSON.stringify walks the value itself and a
+ * second, allocation-free walk only looks for Dates; a path is spelled out only for an error.
+ *
+ * JSON.stringify and toCloudValue part ways only on values TypingMind does not store (a toJSON other than
+ * Date's, boxed primitives); those take the exact path through toCloudValue. A property test holds the two equal.
+ */
+export function cloudText(value: unknown): { text: string | undefined; dates?: string[] } {
+  const state = { exotic: false, segments: [] as (string | number)[], stack: new Set<object>() };
+  const dates = findDates(value, state);
+  if (state.exotic) {
+    const cv = toCloudValue(value);
+    const exact = cv.json === undefined ? undefined : JSON.stringify(cv.json);
+    return cv.dates ? { text: exact, dates: cv.dates } : { text: exact };
+  }
+  const text = JSON.stringify(value) as string | undefined;
+  return dates.length > 0 ? { text, dates: [...dates] } : { text };
+}
+
+const NO_DATES: readonly string[] = Object.freeze([]);
+const HERE: readonly string[] = Object.freeze(['']);
+
+function pathOf(segments: readonly (string | number)[]): string {
+  return segments.map((s) => `/${typeof s === 'number' ? s : escapeSegment(s)}`).join('');
+}
+
+/** The Date pointers under `value`, as walk() finds them; sets `exotic` where JSON.stringify would differ. */
+function findDates(value: unknown, st: { exotic: boolean; segments: (string | number)[]; stack: Set<object> }): readonly string[] {
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? HERE : NO_DATES;
+  switch (typeof value) {
+    case 'bigint':
+      throw unstorable('a BigInt', pathOf(st.segments));
+    case 'object':
+      break;
+    default:
+      return NO_DATES;
+  }
+  if (value === null) return NO_DATES;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function' || value instanceof String || value instanceof Number || value instanceof Boolean) {
+    st.exotic = true;
+    return NO_DATES;
+  }
+  const obj = value as object;
+  if (st.stack.has(obj)) throw unstorable('a circular reference', pathOf(st.segments));
+  st.stack.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      let childDates: (readonly string[])[] | undefined;
+      for (let i = 0; i < obj.length; i++) {
+        st.segments.push(i);
+        const d = findDates(obj[i], st);
+        st.segments.pop();
+        if (d.length > 0 && !childDates) childDates = new Array<readonly string[]>(obj.length).fill(NO_DATES);
+        if (childDates) childDates[i] = d;
+      }
+      return childDates ? compactArrayDates(childDates) : NO_DATES;
+    }
+    let dates: string[] | undefined;
+    for (const k of Object.keys(obj)) {
+      st.segments.push(k);
+      const d = findDates((obj as Record<string, unknown>)[k], st);
+      st.segments.pop();
+      if (d.length === 0) continue;
+      const seg = '/' + escapeSegment(k);
+      dates ??= [];
+      for (const p of d) dates.push(seg + p);
+    }
+    return dates ?? NO_DATES;
+  } finally {
+    st.stack.delete(obj);
+  }
 }
 
 const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

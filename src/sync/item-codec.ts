@@ -3,7 +3,7 @@
  * compares), its encrypted object, and its metadata entry. The same function hashes a local value and a
  * downloaded one, so "same content" means the same hash on every device that shares the password.
  */
-import { buildLiveEntry, chatUpdatedAtMillis, fromCloudValue, isChatItem, toCloudValue } from '../cloud';
+import { buildLiveEntry, chatUpdatedAtMillis, cloudText, fromCloudValue, isChatItem } from '../cloud';
 import type { LiveEntry } from '../cloud/types';
 import { decryptBytes, decryptJson, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
 import { CloudSyncError } from '../errors';
@@ -57,13 +57,12 @@ export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<E
     const text = JSON.stringify({ key, value: String(value) });
     return { key, type, hash: await keyedHash(hashKey, `ls\n${text}`), text, value };
   }
-  const cv = toCloudValue(value);
-  if (cv.json === undefined) {
+  const { text, dates } = cloudText(value);
+  if (text === undefined) {
     throw new CloudSyncError('corrupt-object', `The item "${key}" has no JSON form (undefined) and cannot be synced.`, { details: { key } });
   }
-  const text = JSON.stringify(cv.json);
-  const hash = await keyedHash(hashKey, `idb\n${(cv.dates ?? []).join('\u0001')}\n${text}`);
-  return { key, type, hash, text, dates: cv.dates, value };
+  const hash = await keyedHash(hashKey, `idb\n${(dates ?? []).join('\u0001')}\n${text}`);
+  return { key, type, hash, text, dates, value };
 }
 
 /** The encrypted object body for an encoded item. */

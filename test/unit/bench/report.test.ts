@@ -156,6 +156,7 @@ describe('proxy counters and result files', () => {
     writeFileSync(join(dir, 'broken.json'), '{"label": "x",');
     writeFileSync(join(dir, 'other.json'), '{"hello": 1}');
     writeFileSync(join(dir, 'notes.txt'), 'not json');
+    writeFileSync(join(dir, 'default-download.trace.json'), '{"traceEvents": []}'); // --trace output: not a result, no warning
     const warnings: string[] = [];
     const runs = readResults(dir, (l) => warnings.push(l));
     expect(runs.map((r) => r.label)).toEqual(['default']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromCloudValue, toCloudValue } from '../../../src/cloud';
+import { cloudText, fromCloudValue, toCloudValue } from '../../../src/cloud';
 import { isCloudSyncError } from '../../../src/errors';
 
 const roundTrip = (v: unknown) => {
@@ -138,5 +138,50 @@ describe('toCloudValue / fromCloudValue', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: cloudText gives exactly the text and Date paths of toCloudValue, for any value', () => {
+    const leaf = fc.oneof(
+      fc.integer(),
+      fc.double(), // NaN and ±Infinity too: null in JSON
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constant(() => 1),
+      fc.date(), // invalid Dates too
+      fc.constant(new Map([[1, 2]])),
+      fc.constant(new Uint8Array([1, 2])),
+      fc.constant(new String('boxed')),
+      fc.constant({ toJSON: () => new Date(0) }),
+      fc.constant({ toJSON: (k: string) => `key:${k}` }),
+    );
+    const key = fc.oneof(fc.string(), fc.constantFrom('*', '~', '/', '__proto__', 'a/b~c', '0', '10'));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 5 }),
+        fc.array(fc.record({ at: fc.date({ noInvalidDate: true }), n: fc.integer() }), { maxLength: 4 }), // uniform: /* paths
+        fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        const exact = toCloudValue(v);
+        const fast = cloudText(v);
+        expect(fast.text).toBe(exact.json === undefined ? undefined : JSON.stringify(exact.json));
+        expect(fast.dates).toEqual(exact.dates);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('cloudText refuses what has no JSON form with the same clear error, naming where', () => {
+    const cyclic: Record<string, unknown> = { a: { b: [1] } };
+    (cyclic.a as { b: unknown[] }).b.push(cyclic);
+    expect(() => cloudText(cyclic)).toThrow(/circular reference at "\/a\/b\/1"/);
+    expect(() => cloudText({ x: [{ 'we/ird~': 10n }] })).toThrow(/BigInt at "\/x\/0\/we~1ird~0"/);
+    expect(() => toCloudValue({ x: [{ 'we/ird~': 10n }] })).toThrow(/BigInt at "\/x\/0\/we~1ird~0"/);
   });
 });
