@@ -88,7 +88,7 @@ export interface CycleResult extends SyncReport {
   idle: boolean;
 }
 
-const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 100, betweenBatches: async () => {} };
+const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
 const MAX_ATTEMPTS = 4;
 
 /** The signature of a metadata entry: what the base remembers to tell "changed remotely" from "same". */
