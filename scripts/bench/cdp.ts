@@ -73,3 +73,9 @@ export function sampleHeap(session: CDPSession, everyMs = 100): HeapSampler & { 
     },
   };
 }
+
+/** The JS heap still in use after a full collection: what the page holds, without garbage not yet collected. */
+export async function liveHeapBytes(session: CDPSession): Promise<number> {
+  await session.send('HeapProfiler.collectGarbage');
+  return (await readMetrics(session)).heapUsed;
+}

@@ -16,7 +16,7 @@ import { startS3Proxy, type S3Proxy } from '../../test/support/s3-proxy';
 import { startS3Server, type S3TestServer } from '../../test/support/s3-server';
 import { bundleSize } from './bundle-size';
 import { fmtBytes, fmtMs } from './report';
-import { openMetrics, readMetrics, sampleHeap } from './cdp';
+import { liveHeapBytes, openMetrics, readMetrics, sampleHeap } from './cdp';
 import type { BenchOptions } from './options';
 import { diffTraffic, phaseSplit, requestLogOf, trafficOf } from './traffic';
 import type { BackupPhase, BaselinePhase, BenchResult, DownloadPhase, Phase, Traffic } from './types';
@@ -254,7 +254,7 @@ async function phases(
       up.notes.push(await pageStartNote(a.page));
       let traffic = trafficOf(atReady.byMethod);
       up.peakHeapBytes = await upHeap.stop();
-      up.notes.push(`peak JS heap seen ${fmtMs(upHeap.peakAtMs())} after navigation`);
+      up.notes.push(`peak JS heap seen ${fmtMs(upHeap.peakAtMs())} after navigation; ${fmtBytes(await liveHeapBytes(a.session))} in use after a full collection at the end`);
       const early = atReady.requests.filter((q) => q.key.startsWith('backups/')).length;
       if (early) up.notes.push(`${early} request(s) of the daily backup had started when the count was read and are included`);
       // The leader starts today's daily backup right after its first automatic cycle: it is measured on its

@@ -34,6 +34,7 @@ import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type E
 import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
 import { NewItemWriter } from './new-item-writer';
 import { mapPool } from './pool';
+import { ReadAhead } from './read-ahead';
 
 export interface EngineOptions {
   /** Parallel transfers (uploads and downloads each). */
@@ -335,26 +336,34 @@ export class SyncEngine {
     const uploadedRecords: BaseRecord[] = [];
     const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
     if (uploads.length || byKind('tombstone').length) await this.deps.beforeWrites?.();
+    // The values to upload are read a batch per transaction, one batch ahead of the workers (read-ahead.ts).
+    const readKeys = [...uploadKeys].map((key) => ({ key, type: local.get(key)!.type }));
+    const reader = new ReadAhead(readKeys, 8, (keys) => this.getMany(keys));
     let pushed = 0;
-    await mapPool(uploads, this.opt.concurrency, async (u) => {
+    await mapPool(uploads, this.opt.concurrency, async (u, i) => {
       const key = typeof u === 'string' ? u : u.key;
       try {
-        const encoded = typeof u === 'string' ? await this.readEncoded(key, local.get(key)!.type) : u;
+        let encoded: Encoded | undefined = typeof u === 'string' ? await this.encodeTaken(reader, i - toUpload.length) : u;
         if (!encoded) return; // gone meanwhile: the next cycle sees a deletion
+        const { type, hash } = encoded;
         const previous = remote.meta.items[key];
         const prevLive = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
         let entry: LiveEntry;
         const done = memo.uploaded.get(key);
-        if (done && done.hash === encoded.hash) {
+        if (done && done.hash === hash) {
           entry = done.entry; // uploaded in an earlier attempt of this cycle
         } else {
           entry = entryFor(encoded, prevLive, now);
-          const etag = await this.putItem(encoded, prevLive, now);
+          const body = await encryptEncoded(encoded, this.deps.keys.contentKey);
+          // The value and its text are not needed while the body travels: held across the request they would
+          // outlive the young-generation collections and pile up as old garbage (the upload's heap peak).
+          encoded = undefined;
+          const etag = await this.putItem({ key, type, hash }, body, prevLive, now);
           if (etag) entry.tcsEtag = etag;
-          memo.uploaded.set(key, { hash: encoded.hash, entry });
+          memo.uploaded.set(key, { hash, entry });
         }
         newEntries[key] = entry;
-        uploadedRecords.push({ key, type: encoded.type, kind: 'live', hash: encoded.hash, sig: entrySig(entry) });
+        uploadedRecords.push({ key, type, kind: 'live', hash, sig: entrySig(entry) });
       } catch (e) {
         this.fail(memo, key, e);
       }
@@ -417,9 +426,8 @@ export class SyncEngine {
    * conditional on it: if another device rewrote the object since, we must not overwrite its edit, so the key
    * is reconciled on the next cycle instead. Returns the new object's ETag.
    */
-  private async putItem(e: Encoded, planned: LiveEntry | undefined, now: number): Promise<string | undefined> {
+  private async putItem(e: Pick<Encoded, 'key' | 'type' | 'hash'>, body: Uint8Array, planned: LiveEntry | undefined, now: number): Promise<string | undefined> {
     const objectKey = objectKeyFor(e.key, e.type);
-    const body = await encryptEncoded(e, this.deps.keys.contentKey);
     const conditional = this.store.capabilities.conditionalPut && typeof planned?.tcsEtag === 'string';
     try {
       return (await this.count(this.store.put(objectKey, body, conditional ? { ifMatch: planned!.tcsEtag } : {}))).etag;
@@ -437,6 +445,12 @@ export class SyncEngine {
       }
     }
     throw new CloudSyncError('sync-conflict', `"${e.key}" is being written by another device; it will be reconciled on the next cycle.`);
+  }
+
+  /** The next upload's item from the read-ahead, encoded; the raw value is dropped as soon as it is encoded. */
+  private async encodeTaken(reader: ReadAhead<LocalKey, LocalItem>, i: number): Promise<Encoded | undefined> {
+    const item = await reader.take(i);
+    return item ? encodeItem(item, this.deps.keys.hashKey) : undefined;
   }
 
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */

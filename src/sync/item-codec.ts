@@ -39,6 +39,14 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The UTF-8 bytes of `head + text`, made without joining the strings: a chat's text is tens of KB, and the
+ * joined copy was pure garbage on the JS heap (the bytes live outside it). Same bytes, so the same hash.
+ */
+function prefixed(head: string, text: string): Uint8Array {
+  return concat(enc.encode(head), enc.encode(text));
+}
+
 async function blobBytes(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.arrayBuffer());
 }
@@ -55,13 +63,13 @@ export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<E
   }
   if (type === 'ls') {
     const text = JSON.stringify({ key, value: String(value) });
-    return { key, type, hash: await keyedHash(hashKey, `ls\n${text}`), text, value };
+    return { key, type, hash: await keyedHash(hashKey, prefixed('ls\n', text)), text, value };
   }
   const { text, dates } = cloudText(value);
   if (text === undefined) {
     throw new CloudSyncError('corrupt-object', `The item "${key}" has no JSON form (undefined) and cannot be synced.`, { details: { key } });
   }
-  const hash = await keyedHash(hashKey, `idb\n${(dates ?? []).join('\u0001')}\n${text}`);
+  const hash = await keyedHash(hashKey, prefixed(`idb\n${(dates ?? []).join('\u0001')}\n`, text));
   return { key, type, hash, text, dates, value };
 }
 
