@@ -75,8 +75,11 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
   const peak = peaks.length ? Math.max(...peaks) : undefined;
   const idle = r.idle.ok ? r.idle : undefined;
   const scan = looksLikeFullScan(idle?.storeReads, r.dataset.items);
-  const upRatio = r.initialUpload.ok && r.baselinePut.ok ? ratio(r.initialUpload.wallMs, r.baselinePut.wallMs) : undefined;
-  const downRatio = r.initialDownload.ok && r.baselineGet.ok ? ratio(r.initialDownload.wallMs, r.baselineGet.wallMs) : undefined;
+  // The extension's own time where measured (see Phase.extensionMs), else the wall time from navigation.
+  const upMs = r.initialUpload.extensionMs ?? r.initialUpload.wallMs;
+  const downMs = r.initialDownload.extensionMs ?? r.initialDownload.wallMs;
+  const upRatio = r.initialUpload.ok && r.baselinePut.ok ? ratio(upMs, r.baselinePut.wallMs) : undefined;
+  const downRatio = r.initialDownload.ok && r.baselineGet.ok ? ratio(downMs, r.baselineGet.wallMs) : undefined;
   const editA = r.edit.ok ? r.edit.trafficA : undefined;
   return [
     {
@@ -94,13 +97,13 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
     {
       name: 'Initial upload vs plain PUTs',
       limit: '≤ 1.5×',
-      measured: upRatio === undefined ? '—' : `${upRatio.toFixed(2)}× (${fmtMs(r.initialUpload.wallMs)} vs ${fmtMs(r.baselinePut.wallMs)})`,
+      measured: upRatio === undefined ? '—' : `${upRatio.toFixed(2)}× (${fmtMs(upMs)} vs ${fmtMs(r.baselinePut.wallMs)})`,
       met: upRatio === undefined ? undefined : upRatio <= 1.5,
     },
     {
       name: 'Fresh device download vs plain GETs',
       limit: '≤ 1.5×',
-      measured: downRatio === undefined ? '—' : `${downRatio.toFixed(2)}× (${fmtMs(r.initialDownload.wallMs)} vs ${fmtMs(r.baselineGet.wallMs)})`,
+      measured: downRatio === undefined ? '—' : `${downRatio.toFixed(2)}× (${fmtMs(downMs)} vs ${fmtMs(r.baselineGet.wallMs)})`,
       met: downRatio === undefined ? undefined : downRatio <= 1.5,
     },
     {
@@ -134,12 +137,14 @@ export function figuresTable(runs: BenchResult[]): string {
   const rows = [
     row('Dataset', '500 chats, 20 attachments', (r) => `${r.dataset.chats} chats (${fmtBytes(r.dataset.chatBytes)}), ${r.dataset.attachments} attachments (${fmtBytes(r.dataset.attachmentBytes)})`),
     row('Initial upload: wall time', ORIGINAL.uploadWall, (r) => cell(r.initialUpload.ok, fmtMs(r.initialUpload.wallMs), r.initialUpload.error)),
+    row('Initial upload: from the extension\'s start', '—', (r) => cell(r.initialUpload.ok, fmtMs(r.initialUpload.extensionMs), r.initialUpload.error)),
     row('Initial upload: requests', ORIGINAL.uploadRequests, (r) => cell(r.initialUpload.ok, fmtRequests(r.initialUpload.traffic), r.initialUpload.error)),
     row('Initial upload: bytes up', '—', (r) => cell(r.initialUpload.ok, fmtBytes(r.initialUpload.traffic?.bytesUp), r.initialUpload.error)),
     row('Initial upload: cycles needed', `2 (${ORIGINAL.uploadNote})`, (r) => cell(r.initialUpload.ok, String(r.initialUpload.cycles), r.initialUpload.error)),
     row('Initial upload: main thread busy / script / layout+style', '—', (r) => cell(r.initialUpload.ok, busyText(r.initialUpload), r.initialUpload.error)),
     row('Initial upload: peak JS heap', '—', (r) => fmtBytes(r.initialUpload.peakHeapBytes)),
     row('Fresh device: wall time', ORIGINAL.downloadWall, (r) => cell(r.initialDownload.ok, fmtMs(r.initialDownload.wallMs), r.initialDownload.error)),
+    row('Fresh device: from the extension\'s start', '—', (r) => cell(r.initialDownload.ok, fmtMs(r.initialDownload.extensionMs), r.initialDownload.error)),
     row('Fresh device: requests', ORIGINAL.downloadRequests, (r) => cell(r.initialDownload.ok, fmtRequests(r.initialDownload.traffic), r.initialDownload.error)),
     row('Fresh device: bytes down', '—', (r) => cell(r.initialDownload.ok, fmtBytes(r.initialDownload.traffic?.bytesDown), r.initialDownload.error)),
     row('Fresh device: PUTs sent', `~500 (${ORIGINAL.downloadNote})`, (r) => cell(r.initialDownload.ok, String(r.initialDownload.putsFromFreshDevice), r.initialDownload.error)),

@@ -19,6 +19,12 @@ export interface Phase {
   /** Why the phase did not complete, worded for the reader of BENCHMARKS.md. */
   error?: string;
   wallMs?: number;
+  /**
+   * Initial upload and fresh device: from the extension's script arriving in the page until its first sync is
+   * done, on the page's clock. The wall time also holds the host page's own load; the baselines run in a page
+   * already loaded, so the ratio targets compare this one.
+   */
+  extensionMs?: number;
   traffic?: Traffic;
   peakHeapBytes?: number;
   /** Main-thread busy time (TaskDuration) and script time (ScriptDuration) of the page over the phase. */

@@ -43,6 +43,13 @@ describe('targets', () => {
     expect(checkTargets(result())[3].measured).toContain('1.60×');
   });
 
+  it("compare the extension's own time (without the host page's load) where it was measured", () => {
+    const r = result({ initialDownload: { ...result().initialDownload, wallMs: 16_000, extensionMs: 14_900 } });
+    expect(met(r)['Fresh device download vs plain GETs']).toBe(true);
+    expect(checkTargets(r)[3].measured).toBe('1.49× (14.9 s vs 10.0 s)');
+    expect(renderSection([r])).toContain("| Fresh device: from the extension's start | — | 14.9 s |");
+  });
+
   it('are missed by one request too many, a full scan, a slow run, a big heap or a big bundle', () => {
     const r = result({
       idle: { ok: true, traffic: t(2), requestsPerCycle: [2], storeReads: { get: 0 }, notes: [] },
