@@ -269,13 +269,28 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
       const written = items.map(() => false);
       const what = items.length === 1 ? `save "${items[0].key}"` : `save ${items.length} items`;
       await writeIdb(items[0].key, what, async (tx) => {
-        const present = await Promise.all(items.map((it) => tx.store.getKey(it.key)));
+        // add() is IndexedDB's own "insert if absent": one request per item, no read first. A key that is there
+        // fails its request with ConstraintError, which is cancelled so that the rest of the batch still commits.
+        const raw = unwrap(tx.store) as unknown as IDBObjectStore;
         await Promise.all(
-          items.map((it, i) => {
-            if (present[i] !== undefined) return undefined;
-            written[i] = true;
-            return tx.store.put(values[i], it.key);
-          }),
+          items.map(
+            (it, i) =>
+              new Promise<void>((resolve) => {
+                const request = raw.add(values[i], it.key);
+                request.onsuccess = () => {
+                  written[i] = true;
+                  resolve();
+                };
+                request.onerror = (event) => {
+                  if (request.error?.name === 'ConstraintError') {
+                    event.preventDefault();
+                    event.stopPropagation();
+                  }
+                  // Any other error aborts the transaction: writeIdb reports it from tx.done.
+                  resolve();
+                };
+              }),
+          ),
         );
       });
       return written;

@@ -126,6 +126,53 @@ describe('host/ in Chromium', () => {
     await page.context().close();
   });
 
+  it('writes a batch of downloads, skipping a key that is there, and reports none of them as TypingMind changes', async () => {
+    const page = await harness.newPage();
+    const result = await page.evaluate(async () => {
+      const reports: string[] = [];
+      const feed = CloudSyncHost.installChangeFeed(window);
+      feed.onChange((keys) => reports.push(...keys.map((k) => k.key)));
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open('keyval-store');
+        r.onupgradeneeded = () => r.result.createObjectStore('keyval');
+        r.onsuccess = () => resolve(r.result);
+      });
+      await new Promise<void>((resolve) => {
+        const tx = db.transaction('keyval', 'readwrite');
+        tx.objectStore('keyval').put({ typed: 'by TypingMind' }, 'CHAT_there');
+        tx.oncomplete = () => resolve();
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      reports.length = 0;
+      const store = CloudSyncHost.createHostStore({ indexedDB, localStorage, suppressor: feed });
+      const written = await store.putNewMany([
+        { key: 'CHAT_new', type: 'idb', value: { at: new Date(7) } },
+        { key: 'CHAT_there', type: 'idb', value: { typed: 'from the bucket' } },
+        { key: 'ATT_new', type: 'blob', value: new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }) },
+      ]);
+      await new Promise((r) => setTimeout(r, 20));
+      const there = await store.get('CHAT_there', 'idb');
+      const fresh = await store.get('CHAT_new', 'idb');
+      const att = await store.get('ATT_new', 'blob');
+      feed.uninstall();
+      store.close();
+      db.close();
+      return {
+        written,
+        reports,
+        there: there?.value,
+        freshDate: (fresh?.value as { at: unknown }).at instanceof Date,
+        attType: (att?.value as Blob).type,
+      };
+    });
+    expect(result.written).toEqual([true, false, true]);
+    expect(result.there).toEqual({ typed: 'by TypingMind' });
+    expect(result.freshDate).toBe(true);
+    expect(result.attType).toBe('image/png');
+    expect(result.reports).toEqual([]);
+    await page.context().close();
+  });
+
   it('steps aside for a TypingMind schema upgrade and reopens', async () => {
     const page = await harness.newPage();
     const result = await page.evaluate(async () => {

@@ -441,9 +441,9 @@ describe('putNewMany (a batch of downloads)', () => {
 
   it('a full disk fails the whole batch as quota-exceeded and leaves nothing half-written', async () => {
     tm = await openAsTypingMind(factory);
-    const original = IDBObjectStore.prototype.put;
+    const original = IDBObjectStore.prototype.add;
     let calls = 0;
-    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+    vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (this: IDBObjectStore, ...args) {
       const request = original.apply(this, args as never);
       if (++calls === 2) (this.transaction as unknown as { _abort(name: string): void })._abort('QuotaExceededError');
       return request;
