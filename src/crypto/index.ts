@@ -1,6 +1,6 @@
 export { importContentKey, deriveHashKey, contentKeyBytes, HASH_KEY_SALT, HASH_KEY_ITERATIONS } from './keys';
 export { keyedHash } from './keyed-hash';
-export { encryptJson, encryptJsonText, decryptJson, decodeJsonPayload, type EncryptJsonOptions } from './json-codec';
+export { encryptJson, encryptJsonText, decryptJson, decryptJsonText, decodeJsonPayload, type DecodedJson, type EncryptJsonOptions } from './json-codec';
 export { encryptBytes, decryptBytes, recoverQuirkBytes, bytesFromIndexedJson } from './bytes-codec';
 export { obfuscateCredential, deobfuscateCredential, CREDENTIAL_PREFIX, CREDENTIAL_PEPPER } from './credential-obfuscation';
 export { IV_LENGTH, TAG_LENGTH, MIN_OBJECT_LENGTH } from './envelope';

@@ -51,24 +51,42 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
   }
 }
 
+/** A decoded JSON payload with the UTF-8 text it was parsed from (as bytes and as a string). */
+export interface DecodedJson {
+  value: unknown;
+  text: string;
+  bytes: Uint8Array;
+}
+
 /** Decrypts a JSON payload that is already out of the envelope. Shared with the attachment quirk reader. */
 export async function decodeJsonPayload(plaintext: Uint8Array, objectKey: string): Promise<unknown> {
+  return (await decodeJsonPayloadText(plaintext, objectKey)).value;
+}
+
+async function decodeJsonPayloadText(plaintext: Uint8Array, objectKey: string): Promise<DecodedJson> {
   if (canDecompress()) {
     try {
       const inflated = await inflateRaw(plaintext);
       if (inflated) {
-        const parsed = tryParse(utf8Decode(inflated));
-        if (parsed.ok) return parsed.value;
+        const text = utf8Decode(inflated);
+        const parsed = tryParse(text);
+        if (parsed.ok) return { value: parsed.value, text, bytes: inflated };
       }
     } catch {
       // Not a deflate stream: the writer had no CompressionStream; try plain JSON below (§1.5).
     }
   }
-  const parsed = tryParse(utf8Decode(plaintext));
-  if (parsed.ok) return parsed.value;
+  const text = utf8Decode(plaintext);
+  const parsed = tryParse(text);
+  if (parsed.ok) return { value: parsed.value, text, bytes: plaintext };
   throw corruptObject(objectKey, 'the decrypted content is neither compressed JSON nor JSON', parsed.error);
 }
 
 export async function decryptJson(key: CryptoKey, object: Uint8Array, objectKey: string): Promise<unknown> {
   return decodeJsonPayload(await open(key, object, objectKey), objectKey);
+}
+
+/** decryptJson, also giving the JSON text (string and UTF-8 bytes) the value was parsed from. */
+export async function decryptJsonText(key: CryptoKey, object: Uint8Array, objectKey: string): Promise<DecodedJson> {
+  return decodeJsonPayloadText(await open(key, object, objectKey), objectKey);
 }

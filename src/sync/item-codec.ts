@@ -5,7 +5,7 @@
  */
 import { buildLiveEntry, chatUpdatedAtMillis, cloudText, fromCloudValue, isChatItem } from '../cloud';
 import type { LiveEntry } from '../cloud/types';
-import { decryptBytes, decryptJson, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
+import { decryptBytes, decryptJson, decryptJsonText, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
 import { CloudSyncError } from '../errors';
 import { sniffMimeType } from '../host/mime-sniff';
 import type { ItemType, LocalItem } from '../host/types';
@@ -97,6 +97,7 @@ export async function decodeObject(key: string, entry: LiveEntry, body: Uint8Arr
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
     return encodeItem({ key, type: 'blob', value: blob }, keys.hashKey);
   }
+  if (entry.type === 'idb') return decodeIdbObject(key, entry, body, keys, objectKey);
   const json = await decryptJson(keys.contentKey, body, objectKey);
   if (entry.type === 'ls') {
     const w = json as { key?: unknown; value?: unknown } | null;
@@ -114,6 +115,26 @@ export async function decodeObject(key: string, entry: LiveEntry, body: Uint8Arr
     return encodeItem({ key, type: 'ls', value: w.value }, keys.hashKey);
   }
   const value = fromCloudValue(json, entry.tcsDates);
+  return encodeItem({ key, type: 'idb', value }, keys.hashKey);
+}
+
+/**
+ * An IndexedDB item from its object. The usual way to its hash is encodeItem: JSON.stringify the revived value
+ * again and hash that. But when the entry names a hash and the object's own text, hashed with the entry's Date
+ * paths, gives exactly that hash, the object is byte for byte what the writer hashed; parsing that text and
+ * reviving those Dates gives a value whose JSON text and Date paths are the writer's again (JSON.stringify's
+ * output survives parse → stringify unchanged, and a revived toISOString() string prints as itself). So the
+ * object's text and the entry's hash can be taken as they are, without stringifying the value a second time.
+ * Anything else (an entry of the original's without a hash, an object being rewritten) goes the usual way.
+ */
+async function decodeIdbObject(key: string, entry: LiveEntry, body: Uint8Array, keys: SyncKeys, objectKey: string): Promise<Encoded> {
+  const decoded = await decryptJsonText(keys.contentKey, body, objectKey);
+  const value = fromCloudValue(decoded.value, entry.tcsDates);
+  const dates = Array.isArray(entry.tcsDates) && entry.tcsDates.every((d) => typeof d === 'string') ? (entry.tcsDates as string[]) : undefined;
+  if (typeof entry.tcsHash === 'string' && (dates !== undefined || entry.tcsDates === undefined)) {
+    const hash = await keyedHash(keys.hashKey, concat(enc.encode(`idb\n${(dates ?? []).join('\u0001')}\n`), decoded.bytes));
+    if (hash === entry.tcsHash) return { key, type: 'idb', hash, text: decoded.text, ...(dates?.length ? { dates } : {}), value };
+  }
   return encodeItem({ key, type: 'idb', value }, keys.hashKey);
 }
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { keyedHash } from '../../../src/crypto';
-import { encodeItem } from '../../../src/sync/item-codec';
+import { decodeObject, encodeItem, encryptEncoded } from '../../../src/sync/item-codec';
 
 // A fixed HMAC key (deriving one from a password takes 210k PBKDF2 rounds).
 const hashKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -15,5 +16,73 @@ describe('encodeItem hashes', () => {
 
     const ls = await encodeItem({ key: 'TM_useTheme', type: 'ls', value: '"dark"' }, hashKey);
     expect(ls.hash).toBe(await keyedHash(hashKey, `ls\n${JSON.stringify({ key: 'TM_useTheme', value: '"dark"' })}`));
+  });
+});
+
+const contentKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(3), 'AES-GCM', false, ['encrypt', 'decrypt']);
+const keys = { contentKey, hashKey };
+
+describe('decodeObject of an IndexedDB item', () => {
+  const leaf = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.date(), // invalid Dates too (they are written as null)
+    fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15) }), // six-digit years
+  );
+  const key = fc.oneof(fc.string(), fc.constantFrom('*', '~', '/', '__proto__', '0', '10', 'a/b~c'));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.array(tie('node'), { maxLength: 4 }),
+      fc.array(fc.record({ id: fc.string(), createdAt: fc.date({ noInvalidDate: true }) }), { maxLength: 3 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+    ),
+  })).node;
+
+  it('property: taking the writer\'s text and hash gives exactly what hashing the value again gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, async (v) => {
+        if (v === undefined) return;
+        const written = await encodeItem({ key: 'CHAT_p', type: 'idb', value: v }, hashKey);
+        const entry = { type: 'idb' as const, synced: 1, lastModified: 1, tcsHash: written.hash, ...(written.dates ? { tcsDates: written.dates } : {}) };
+        const body = await encryptEncoded(written, contentKey);
+        const read = await decodeObject('CHAT_p', entry, body, keys, 'items/CHAT_p.json');
+        const again = await encodeItem({ key: 'CHAT_p', type: 'idb', value: read.value }, hashKey);
+        expect(read.hash).toBe(written.hash);
+        expect(again.hash).toBe(read.hash);
+        expect(read.text).toBe(again.text);
+        expect(read.dates).toEqual(again.dates);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the text as it is when the hash matches: the value is not stringified again', async () => {
+    const v = { id: 'c', messages: [{ id: 'm1', createdAt: new Date(9), content: 'x'.repeat(5000) }] };
+    const written = await encodeItem({ key: 'CHAT_s', type: 'idb', value: v }, hashKey);
+    const body = await encryptEncoded(written, contentKey);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const read = await decodeObject('CHAT_s', { type: 'idb', synced: 1, lastModified: 1, tcsHash: written.hash, tcsDates: written.dates }, body, keys, 'o');
+    expect(stringify).not.toHaveBeenCalled();
+    stringify.mockRestore();
+    expect(read).toMatchObject({ hash: written.hash, text: written.text, dates: ['/messages/*/createdAt'] });
+    expect(read.value).toEqual(v);
+  });
+
+  it('an object that is not the one its entry hashed (being rewritten, or the original\'s) gets its own hash', async () => {
+    const old = await encodeItem({ key: 'CHAT_q', type: 'idb', value: { v: 1, at: new Date(5) } }, hashKey);
+    const now = await encodeItem({ key: 'CHAT_q', type: 'idb', value: { v: 2, at: new Date(5) } }, hashKey);
+    const body = await encryptEncoded(now, contentKey);
+    const stale = await decodeObject('CHAT_q', { type: 'idb', synced: 1, lastModified: 1, tcsHash: old.hash, tcsDates: old.dates }, body, keys, 'o');
+    expect(stale.hash).toBe(now.hash);
+    expect(stale.hash).not.toBe(old.hash);
+    // An entry of the original's has no hash or Date paths: the ISO string stays a string, hashed as such.
+    const original = await decodeObject('CHAT_q', { type: 'idb', synced: 1, lastModified: 1 }, body, keys, 'o');
+    expect((original.value as { at: unknown }).at).toBe(new Date(5).toISOString());
+    expect(original.hash).toBe((await encodeItem({ key: 'CHAT_q', type: 'idb', value: { v: 2, at: new Date(5).toISOString() } }, hashKey)).hash);
   });
 });
