@@ -48,9 +48,19 @@ async function drain(stream: ReadableStream<Uint8Array>, stopWhen?: (soFar: Uint
   return concatBytes(chunks);
 }
 
+/**
+ * Runs `bytes` through a transform and collects the output, letting the platform pump the stream: a Response
+ * over the bytes is a native stream and `arrayBuffer()` drains natively, where a JavaScript source and read loop
+ * cost a few promise turns per chunk on the page's main thread, for every item of a sync.
+ */
+async function transform(bytes: Uint8Array, stream: TransformStream<BufferSource, Uint8Array>): Promise<Uint8Array> {
+  const body = new Response(toArrayBufferView(bytes) as BodyInit).body;
+  if (!body) return (await drain(source(bytes).pipeThrough(stream))) as Uint8Array;
+  return new Uint8Array(await new Response(body.pipeThrough(stream)).arrayBuffer());
+}
+
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  const out = await drain(source(bytes).pipeThrough(new CompressionStream('deflate-raw')));
-  return out as Uint8Array;
+  return transform(bytes, new CompressionStream('deflate-raw'));
 }
 
 /**
@@ -60,6 +70,7 @@ export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
  * Stopping early resolves to null.
  */
 export async function inflateRaw(bytes: Uint8Array, abortIf?: (prefix: Uint8Array) => boolean): Promise<Uint8Array | null> {
+  if (!abortIf) return transform(bytes, new DecompressionStream('deflate-raw'));
   const out = await drain(source(bytes).pipeThrough(new DecompressionStream('deflate-raw')), abortIf);
   if (out && abortIf && out.length < 8 && abortIf(out)) return null;
   return out;
