@@ -20,6 +20,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { normalizeEtag } from './etag';
+import { TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
 
 /** How long a presigned URL stays valid: far longer than one request, short enough to be useless later. */
 const EXPIRES_IN_S = 900;
@@ -62,11 +63,36 @@ export function urlOf(r: BuiltRequest): string {
 
 export class PresignedGets {
   private stack?: ReturnType<S3Client['middlewareStack']['clone']>;
+  private signer?: Promise<TemplateSigner | undefined>;
 
-  constructor(private readonly client: S3Client, private readonly bucket: string) {}
+  /** `secretAccessKey`: for signing from the template (presign-template.ts); without it every URL is the SDK's. */
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly secretAccessKey?: string,
+  ) {}
 
   /** A presigned GET URL for the object (no request is sent). */
   async url(key: string): Promise<string> {
+    const signer = await (this.signer ??= this.templateSigner());
+    if (!signer) return this.sdkUrl(key);
+    const offset = (this.client.config as unknown as { systemClockOffset?: number }).systemClockOffset ?? 0;
+    return signer.url(key, new Date(Date.now() + offset));
+  }
+
+  /** The SDK presigns the sentinel key once; its URL is the template for every other key of the bucket. */
+  private async templateSigner(): Promise<TemplateSigner | undefined> {
+    if (!this.secretAccessKey) return undefined;
+    try {
+      const template = templateFrom(await this.sdkUrl(TEMPLATE_SENTINEL));
+      return template ? new TemplateSigner(template, this.secretAccessKey) : undefined;
+    } catch {
+      return undefined; // the SDK's way per URL, which reports its own errors
+    }
+  }
+
+  /** A presigned GET URL made by the SDK itself. */
+  async sdkUrl(key: string): Promise<string> {
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
     const handler = command.resolveMiddleware(this.presignStack(), this.client.config, {});
     const { output } = await handler({ input: command.input });

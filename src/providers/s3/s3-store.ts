@@ -133,7 +133,7 @@ export class S3Store implements CloudStore {
       ...settings.capabilities,
     };
     this.crossOrigin = isCrossOrigin(endpoint ?? awsOrigin(settings), settings.pageOrigin);
-    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket);
+    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, settings.secretAccessKey);
   }
 
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {

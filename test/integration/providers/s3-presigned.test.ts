@@ -3,7 +3,7 @@
  * request each, signed in the query, checked by the proxy like a header signature; anything but a clean 200
  * is asked again the signed way, so errors read exactly as before.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
 import { verifySigV4 } from '../../support/sigv4-verify';
 import { createS3Store, type S3Settings } from '../../../src/providers/s3/s3-store';
@@ -134,7 +134,7 @@ describe('S3 presigned reads', () => {
 
   it('URLs are valid for 15 minutes, signed with the corrected clock, and carry a session token', async () => {
     const s = store({ sessionToken: 'session-token-123' });
-    const presigner = new PresignedGets(s.client, server.bucket);
+    const presigner = new PresignedGets(s.client, server.bucket, server.secretAccessKey);
     (s.client.config as unknown as { systemClockOffset: number }).systemClockOffset = -3_600_000; // an hour behind
     const url = new URL(await presigner.url('items/a b.json'));
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
@@ -148,5 +148,31 @@ describe('S3 presigned reads', () => {
     expect(verifySigV4(req, Buffer.alloc(0), creds, signedAt + 60_000)).toBe('ok');
     expect(verifySigV4(req, Buffer.alloc(0), creds, signedAt + 901_000)).toBe('expired');
     expect(verifySigV4(req, Buffer.alloc(0), { ...creds, secretAccessKey: 'other' }, signedAt + 60_000)).toBe('mismatch');
+  });
+
+  it('URLs signed from the template are the SDK\'s own, key for key (same time, same signature)', async () => {
+    const s = store({ sessionToken: 'tok/en+=' });
+    const fast = new PresignedGets(s.client, server.bucket, server.secretAccessKey);
+    const keys = ['items/a b+c.json', 'items/100% sure.json', 'items/Ünïcødé — 日本.json', 'items/what?#now&then=1.json', "items/it's (x)*!.json", 'attachments/ATTACHMENT_a.png.bin', 'items/~tilde_.-.json'];
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const [i, key] of keys.entries()) {
+        vi.setSystemTime(Date.UTC(2026, 10, 22, 23, 59, 59 + i)); // across midnight: a new day's signing key
+        const mine = new URL(await fast.url(key));
+        const sdk = new URL(await fast.sdkUrl(key));
+        expect(mine.origin + mine.pathname).toBe(sdk.origin + sdk.pathname);
+        expect(Object.fromEntries(mine.searchParams)).toEqual(Object.fromEntries(sdk.searchParams));
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    // And the server agrees: every one of them reads.
+    for (const key of keys) await s.put(key, enc.encode(key));
+    server.proxy.reset();
+    for (const key of keys) {
+      const got = await s.get(key);
+      expect(got.kind === 'found' && dec.decode(got.body)).toBe(key);
+    }
+    expect(gets()).toEqual(keys.map(() => 'presigned'));
   });
 });
