@@ -5,6 +5,20 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
+/**
+ * The S3 client imports its whole package.json (dependency lists and all, ~2.5 KB) to put its version in the
+ * user agent. Only the version is kept.
+ */
+const s3ClientVersionOnly = {
+  name: 's3-client-version-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-s3[\\/]package\.json$/ }, (args) => {
+      const { version } = JSON.parse(readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 export const buildOptions = {
   entryPoints: ['src/main.ts'],
   outfile: 'dist/cloudsync.js',
@@ -22,6 +36,7 @@ export const buildOptions = {
   alias: { '@smithy/core/event-streams': fileURLToPath(new URL('./src/providers/s3/no-event-streams.ts', import.meta.url)) },
   // Messages and log icons stay readable UTF-8 instead of \u escapes.
   charset: 'utf8',
+  plugins: [s3ClientVersionOnly],
   logLevel: 'warning',
 };
 
