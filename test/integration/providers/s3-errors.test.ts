@@ -2,48 +2,19 @@
  * Every provider error code the S3 store produces, from a real server (s3rver) or a fault the proxy
  * injects on the wire, through the real SDK, to the CloudSyncError a person reads.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startS3Server, type S3TestServer } from '../../support/s3-server';
-import { createS3Store, type S3Settings } from '../../../src/providers/s3/s3-store';
-import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
+import { isCloudSyncError } from '../../../src/errors';
+import { failure, useS3TestStores } from '../../support/s3-test-store';
 
-let server: S3TestServer;
-beforeAll(async () => {
-  server = await startS3Server();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(() => server.proxy.reset());
+const s3 = useS3TestStores({ maxAttempts: 3 });
+const store = s3.store;
 
 const enc = new TextEncoder();
 
-function store(overrides: Partial<S3Settings> = {}) {
-  return createS3Store({
-    bucket: server.bucket,
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    accessKeyId: server.accessKeyId,
-    secretAccessKey: server.secretAccessKey,
-    maxAttempts: 3,
-    ...overrides,
-  });
-}
-
-async function failure(p: Promise<unknown>): Promise<CloudSyncError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CloudSyncError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
-
 function countOf(method: string): number {
-  return server.proxy.stats().byMethod[method]?.count ?? 0;
+  return s3.server.proxy.stats().byMethod[method]?.count ?? 0;
 }
 
 describe('S3 store errors', () => {
@@ -72,26 +43,26 @@ describe('S3 store errors', () => {
   });
 
   it('an expired session token is expired-credentials', async () => {
-    server.proxy.inject({ status: 400, code: 'ExpiredToken' });
+    s3.server.proxy.inject({ status: 400, code: 'ExpiredToken' });
     const e = await failure(store().get('metadata.json'));
     expect(e.code).toBe('expired-credentials');
     expect(e.message).toMatch(/expired/i);
   });
 
   it('access denied names the permission that is missing', async () => {
-    server.proxy.inject({ status: 403, code: 'AccessDenied', method: 'PUT' });
+    s3.server.proxy.inject({ status: 403, code: 'AccessDenied', method: 'PUT' });
     const e = await failure(store().put('items/x', enc.encode('x')));
     expect(e.code).toBe('access-denied');
     expect(e.message).toContain('s3:PutObject');
   });
 
   it('an object the provider finds too large is too-large', async () => {
-    server.proxy.inject({ status: 400, code: 'EntityTooLarge', method: 'PUT' });
+    s3.server.proxy.inject({ status: 400, code: 'EntityTooLarge', method: 'PUT' });
     expect((await failure(store().put('items/big', enc.encode('x')))).code).toBe('too-large');
   });
 
   it('retries a 503 SlowDown and succeeds when the provider recovers', async () => {
-    server.proxy.inject({ status: 503, method: 'PUT', key: 'items/retry', count: 2, retryAfter: 0 });
+    s3.server.proxy.inject({ status: 503, method: 'PUT', key: 'items/retry', count: 2, retryAfter: 0 });
     const put = await store().put('items/retry', enc.encode('eventually'));
     expect(put.etag).toMatch(/^".+"$/);
     expect(countOf('PUT')).toBe(3);
@@ -100,21 +71,21 @@ describe('S3 store errors', () => {
   });
 
   it('gives up after the bounded attempts on persistent 429 and reports throttled', async () => {
-    server.proxy.inject({ status: 429, method: 'GET', count: Infinity, retryAfter: 0 });
+    s3.server.proxy.inject({ status: 429, method: 'GET', count: Infinity, retryAfter: 0 });
     const e = await failure(store({ maxAttempts: 3 }).get('metadata.json'));
     expect(e.code).toBe('throttled');
     expect(countOf('GET')).toBe(3);
   });
 
   it('reports throttled after persistent 503 SlowDown', async () => {
-    server.proxy.inject({ status: 503, method: 'PUT', count: Infinity, retryAfter: 0 });
+    s3.server.proxy.inject({ status: 503, method: 'PUT', count: Infinity, retryAfter: 0 });
     const e = await failure(store({ maxAttempts: 2 }).put('items/t', enc.encode('t')));
     expect(e.code).toBe('throttled');
     expect(countOf('PUT')).toBe(2);
   });
 
   it('reports provider-error after persistent 500s, with the status in the message', async () => {
-    server.proxy.inject({ status: 500, method: 'GET', count: Infinity });
+    s3.server.proxy.inject({ status: 500, method: 'GET', count: Infinity });
     const e = await failure(store({ maxAttempts: 2 }).get('metadata.json'));
     expect(e.code).toBe('provider-error');
     expect(e.message).toContain('500');
@@ -124,22 +95,22 @@ describe('S3 store errors', () => {
   it('survives a dropped connection by retrying', async () => {
     const s = store();
     await s.put('items/drop', enc.encode('here'));
-    server.proxy.reset();
-    server.proxy.inject({ drop: true, method: 'GET', key: 'items/drop' });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ drop: true, method: 'GET', key: 'items/drop' });
     const got = await s.get('items/drop');
     expect(got.kind).toBe('found');
     expect(countOf('GET')).toBe(2);
   });
 
   it('a 412 from the provider is precondition-failed', async () => {
-    server.proxy.inject({ status: 412, method: 'PUT' });
+    s3.server.proxy.inject({ status: 412, method: 'PUT' });
     const e = await failure(store().put('metadata.json', enc.encode('{}'), { ifMatch: '"abc"' }));
     expect(e.code).toBe('precondition-failed');
     expect(isCloudSyncError(e, 'precondition-failed')).toBe(true);
   });
 
   it('aborts a slow request when the signal fires, without waiting for the answer', async () => {
-    server.proxy.inject({ delayMs: 3000, method: 'GET', key: 'items/slow' });
+    s3.server.proxy.inject({ delayMs: 3000, method: 'GET', key: 'items/slow' });
     const ac = new AbortController();
     const pending = store().get('items/slow', { signal: ac.signal });
     setTimeout(() => ac.abort(), 50);
@@ -173,7 +144,7 @@ describe('S3 store wire behaviour', () => {
     await s.put('metadata.json', enc.encode('{}'));
     await s.put('items/chat.json', enc.encode('x'));
     const head = async (key: string) => {
-      const res = await fetch(`${server.directEndpoint}/${server.bucket}/${key}`, { method: 'HEAD' });
+      const res = await fetch(`${s3.server.directEndpoint}/${s3.server.bucket}/${key}`, { method: 'HEAD' });
       return { type: res.headers.get('content-type'), cache: res.headers.get('cache-control') };
     };
     expect(await head('metadata.json')).toEqual({ type: 'application/json', cache: 'no-cache, no-store, max-age=0, must-revalidate' });
@@ -185,7 +156,7 @@ describe('S3 store wire behaviour', () => {
     const body = new Uint8Array(11 * 1024 * 1024).map((_, i) => i % 251);
     const put = await s.put('items/att.bin', body);
     expect(put.etag.length).toBeGreaterThan(2);
-    const parts = server.proxy.stats().requests.filter((r) => r.method === 'PUT' && /partNumber=/.test(r.query));
+    const parts = s3.server.proxy.stats().requests.filter((r) => r.method === 'PUT' && /partNumber=/.test(r.query));
     expect(parts).toHaveLength(3);
     const got = await s.get('items/att.bin');
     expect(got.kind === 'found' && Buffer.from(got.body).equals(Buffer.from(body))).toBe(true);
@@ -194,24 +165,24 @@ describe('S3 store wire behaviour', () => {
   it('answers an unchanged metadata.json with not-modified, costing no body bytes', async () => {
     const s = store();
     const { etag } = await s.put('metadata.json', enc.encode('{"big":"' + 'x'.repeat(10_000) + '"}'));
-    server.proxy.reset();
+    s3.server.proxy.reset();
     expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
-    expect(server.proxy.stats().byMethod.GET?.bytesOut).toBe(0);
+    expect(s3.server.proxy.stats().byMethod.GET?.bytesOut).toBe(0);
   });
 
   it("in 'head' mode (the browser default) an unchanged object costs one HEAD and no GET", async () => {
     const s = store({ conditionalGetMode: 'head' });
     const { etag } = await s.put('metadata.json', enc.encode('{"v":1}'));
-    server.proxy.reset();
+    s3.server.proxy.reset();
     expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
-    expect(server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD']);
+    expect(s3.server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD']);
 
     const v2 = await s.put('metadata.json', enc.encode('{"v":2}'));
-    server.proxy.reset();
+    s3.server.proxy.reset();
     const got = await s.get('metadata.json', { ifNoneMatch: etag });
     expect(got.kind === 'found' && new TextDecoder().decode(got.body)).toBe('{"v":2}');
     expect(got.kind === 'found' && got.etag).toBe(v2.etag);
-    expect(server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD', 'GET']);
+    expect(s3.server.proxy.stats().requests.map((r) => r.method)).toEqual(['HEAD', 'GET']);
 
     await s.deleteMany(['metadata.json']);
     expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-found' });
@@ -223,35 +194,35 @@ describe('S3 store wire behaviour', () => {
   it('a large conditional write that does not hold fails as precondition-failed and leaves no upload behind', async () => {
     const s = store({ multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024 });
     await s.put('items/big-cas.bin', enc.encode('small original'));
-    server.proxy.reset();
+    s3.server.proxy.reset();
     const big = new Uint8Array(6 * 1024 * 1024).fill(7);
     const e = await failure(s.put('items/big-cas.bin', big, { ifNoneMatch: '*' }));
     expect(e.code).toBe('precondition-failed');
     const got = await s.get('items/big-cas.bin');
     expect(got.kind === 'found' && new TextDecoder().decode(got.body)).toBe('small original');
     // The unfinished upload was aborted (DELETE ?uploadId=…), not left to be billed.
-    expect(server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
+    expect(s3.server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
   });
 
   it('aborting a large upload midway stops it and aborts the multipart upload', async () => {
     const s = store({ multipartThreshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024, partConcurrency: 1 });
     await s.get('items/warm-up'); // the client's first request is slow; start measuring after it
-    server.proxy.reset();
-    server.proxy.inject({ delayMs: 1500, method: 'PUT', key: 'items/abort-big.bin', count: 1 });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ delayMs: 1500, method: 'PUT', key: 'items/abort-big.bin', count: 1 });
     const ac = new AbortController();
     const pending = s.put('items/abort-big.bin', new Uint8Array(11 * 1024 * 1024), { signal: ac.signal });
     // Abort once the upload exists and its first part is held by the proxy.
-    const created = () => server.proxy.stats().requests.some((r) => r.method === 'POST' && /uploads/.test(r.query) && r.status === 200);
+    const created = () => s3.server.proxy.stats().requests.some((r) => r.method === 'POST' && /uploads/.test(r.query) && r.status === 200);
     while (!created()) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 150));
     ac.abort();
     expect((await failure(pending)).code).toBe('aborted');
     expect((await s.get('items/abort-big.bin')).kind).toBe('not-found');
-    expect(server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
+    expect(s3.server.proxy.stats().requests.some((r) => r.method === 'DELETE' && /uploadId=/.test(r.query))).toBe(true);
   });
 
   it('a provider that does not answer in time is reported as such, after the bounded attempts', async () => {
-    server.proxy.inject({ delayMs: 1000, method: 'GET', count: Infinity });
+    s3.server.proxy.inject({ delayMs: 1000, method: 'GET', count: Infinity });
     const e = await failure(store({ requestTimeoutMs: 150, maxAttempts: 2 }).get('metadata.json'));
     expect(e.code).toBe('cors-or-network');
     expect(e.message).toMatch(/did not answer in time/);
@@ -262,13 +233,13 @@ describe('S3 store wire behaviour', () => {
     const s = store();
     const keys = ['gcs/a', 'gcs/b', 'gcs/c'];
     for (const k of keys) await s.put(k, enc.encode(k));
-    server.proxy.reset();
-    server.proxy.inject({ status: 501, code: 'NotImplemented', method: 'POST', count: Infinity });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ status: 501, code: 'NotImplemented', method: 'POST', count: Infinity });
     await s.deleteMany([...keys, 'gcs/never-existed']);
     for (const k of keys) expect((await s.get(k)).kind).toBe('not-found');
     expect(countOf('DELETE')).toBe(4);
     // Remembered: the next batch goes straight to single deletes.
-    server.proxy.reset();
+    s3.server.proxy.reset();
     await s.put('gcs/d', enc.encode('d'));
     await s.deleteMany(['gcs/d']);
     expect(countOf('POST')).toBe(0);
@@ -280,6 +251,6 @@ describe('S3 store wire behaviour', () => {
     const put = await s.put('items/r2.json', enc.encode('r2'));
     const got = await s.get('items/r2.json');
     expect(got.kind === 'found' && got.etag).toBe(put.etag);
-    expect(server.proxy.stats().requests.every((r) => r.status < 400)).toBe(true);
+    expect(s3.server.proxy.stats().requests.every((r) => r.status < 400)).toBe(true);
   });
 });

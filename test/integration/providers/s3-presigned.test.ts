@@ -3,55 +3,37 @@
  * request each, signed in the query, checked by the proxy like a header signature; anything but a clean 200
  * is asked again the signed way, so errors read exactly as before.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startS3Server, type S3TestServer } from '../../support/s3-server';
+import { describe, expect, it, vi } from 'vitest';
 import { verifySigV4 } from '../../support/sigv4-verify';
-import { createS3Store, type S3Settings } from '../../../src/providers/s3/s3-store';
 import { PresignedGets } from '../../../src/providers/s3/presigned-get';
-import { CloudSyncError } from '../../../src/errors';
+import { failure, useS3TestStores } from '../../support/s3-test-store';
 
-let server: S3TestServer;
-beforeAll(async () => {
-  server = await startS3Server();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-beforeEach(() => server.proxy.reset());
+const s3 = useS3TestStores({ maxAttempts: 3, getMode: 'presigned' });
+const store = s3.store;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function store(overrides: Partial<S3Settings> = {}) {
-  return createS3Store({
-    bucket: server.bucket,
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    accessKeyId: server.accessKeyId,
-    secretAccessKey: server.secretAccessKey,
-    maxAttempts: 3,
-    getMode: 'presigned',
-    ...overrides,
-  });
-}
+const gets = () => s3.server.proxy.stats().requests.filter((r) => r.method === 'GET').map((r) => (r.presigned ? 'presigned' : 'signed'));
 
-async function failure(p: Promise<unknown>): Promise<CloudSyncError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CloudSyncError) return e;
-    throw e;
+const ODD_KEYS = ['items/a b+c.json', 'items/100% sure.json', 'items/Ünïcødé — 日本.json', 'items/what?#now&then=1.json', "items/it's (x)*!.json"];
+
+/** Writes each key (its own name as the body), then reads each back: one presigned GET apiece. */
+async function writeThenReadPresigned(s: ReturnType<typeof store>, keys: string[]) {
+  for (const key of keys) await s.put(key, enc.encode(key));
+  s3.server.proxy.reset();
+  for (const key of keys) {
+    const got = await s.get(key);
+    expect(got.kind === 'found' && dec.decode(got.body)).toBe(key);
   }
-  throw new Error('expected the call to fail');
+  expect(gets()).toEqual(keys.map(() => 'presigned'));
 }
-
-const gets = () => server.proxy.stats().requests.filter((r) => r.method === 'GET').map((r) => (r.presigned ? 'presigned' : 'signed'));
 
 describe('S3 presigned reads', () => {
   it('reads an object with one presigned GET: same body, ETag, type and date as a signed read', async () => {
     const s = store();
     const put = await s.put('items/CHAT_presigned.json', enc.encode('{"hello":"world"}'), { contentType: 'application/json' });
-    server.proxy.reset();
+    s3.server.proxy.reset();
     const fast = await s.get('items/CHAT_presigned.json');
     expect(gets()).toEqual(['presigned']);
     const signed = await store({ getMode: 'signed' }).get('items/CHAT_presigned.json');
@@ -62,15 +44,7 @@ describe('S3 presigned reads', () => {
   });
 
   it('reads keys with odd characters: spaces, plus, percent, unicode, question and hash marks', async () => {
-    const s = store();
-    const keys = ['items/a b+c.json', 'items/100% sure.json', 'items/Ünïcødé — 日本.json', 'items/what?#now&then=1.json', "items/it's (x)*!.json"];
-    for (const key of keys) await s.put(key, enc.encode(key));
-    server.proxy.reset();
-    for (const key of keys) {
-      const got = await s.get(key);
-      expect(got.kind === 'found' && dec.decode(got.body)).toBe(key);
-    }
-    expect(gets()).toEqual(keys.map(() => 'presigned'));
+    await writeThenReadPresigned(store(), ODD_KEYS);
   });
 
   it('a missing object is not-found, a missing bucket bucket-not-found: asked again signed, as before', async () => {
@@ -84,15 +58,15 @@ describe('S3 presigned reads', () => {
   it('a wrong secret is refused in the URL too, and reads as bad-credentials', async () => {
     const e = await failure(store({ secretAccessKey: 'not-the-secret' }).get('metadata.json'));
     expect(e.code).toBe('bad-credentials');
-    const first = server.proxy.stats().requests.find((r) => r.method === 'GET');
+    const first = s3.server.proxy.stats().requests.find((r) => r.method === 'GET');
     expect(first).toMatchObject({ presigned: true, status: 403 });
   });
 
   it('a throttled presigned read is retried signed, and later reads stay presigned', async () => {
     const s = store();
     await s.put('items/throttled.json', enc.encode('t'));
-    server.proxy.reset();
-    server.proxy.inject({ method: 'GET', presigned: true, status: 503, count: 1 });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ method: 'GET', presigned: true, status: 503, count: 1 });
     const got = await s.get('items/throttled.json');
     expect(got.kind === 'found' && dec.decode(got.body)).toBe('t');
     await s.get('items/throttled.json');
@@ -102,8 +76,8 @@ describe('S3 presigned reads', () => {
   it('when presigned reads cannot connect but signed ones do, the store stops trying them', async () => {
     const s = store();
     await s.put('items/dropped.json', enc.encode('d'));
-    server.proxy.reset();
-    server.proxy.inject({ method: 'GET', presigned: true, drop: true, count: Infinity });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ method: 'GET', presigned: true, drop: true, count: Infinity });
     for (let i = 0; i < 3; i++) {
       const got = await s.get('items/dropped.json');
       expect(got.kind === 'found' && dec.decode(got.body)).toBe('d');
@@ -114,7 +88,7 @@ describe('S3 presigned reads', () => {
   it('a conditional read is never presigned (it needs its header)', async () => {
     const s = store({ conditionalGetMode: 'header' });
     const { etag } = await s.put('metadata.json', enc.encode('{}'));
-    server.proxy.reset();
+    s3.server.proxy.reset();
     expect(await s.get('metadata.json', { ifNoneMatch: etag })).toEqual({ kind: 'not-modified', etag });
     expect(gets()).toEqual(['signed']);
   });
@@ -122,8 +96,8 @@ describe('S3 presigned reads', () => {
   it('an abort during a presigned read is the aborted error, and nothing is asked again', async () => {
     const s = store();
     await s.put('items/slow.json', enc.encode('s'));
-    server.proxy.reset();
-    server.proxy.inject({ method: 'GET', presigned: true, delayMs: 1000 });
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ method: 'GET', presigned: true, delayMs: 1000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     const e = await failure(s.get('items/slow.json', { signal: controller.signal }));
@@ -134,7 +108,7 @@ describe('S3 presigned reads', () => {
 
   it('URLs are valid for 15 minutes, signed with the corrected clock, and carry a session token', async () => {
     const s = store({ sessionToken: 'session-token-123' });
-    const presigner = new PresignedGets(s.client, server.bucket, server.secretAccessKey);
+    const presigner = new PresignedGets(s.client, s3.server.bucket, s3.server.secretAccessKey);
     (s.client.config as unknown as { systemClockOffset: number }).systemClockOffset = -3_600_000; // an hour behind
     const url = new URL(await presigner.url('items/a b.json'));
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
@@ -144,7 +118,7 @@ describe('S3 presigned reads', () => {
     expect(Math.abs(signedAt - (Date.now() - 3_600_000))).toBeLessThan(5_000);
     // The proxy's check (what a real server does): valid inside the window, expired after, wrong secret refused.
     const req = { method: 'GET', url: url.pathname + url.search, headers: { host: url.host } };
-    const creds = { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey };
+    const creds = { accessKeyId: s3.server.accessKeyId, secretAccessKey: s3.server.secretAccessKey };
     expect(verifySigV4(req, Buffer.alloc(0), creds, signedAt + 60_000)).toBe('ok');
     expect(verifySigV4(req, Buffer.alloc(0), creds, signedAt + 901_000)).toBe('expired');
     expect(verifySigV4(req, Buffer.alloc(0), { ...creds, secretAccessKey: 'other' }, signedAt + 60_000)).toBe('mismatch');
@@ -152,8 +126,8 @@ describe('S3 presigned reads', () => {
 
   it('URLs signed from the template are the SDK\'s own, key for key (same time, same signature)', async () => {
     const s = store({ sessionToken: 'tok/en+=' });
-    const fast = new PresignedGets(s.client, server.bucket, server.secretAccessKey);
-    const keys = ['items/a b+c.json', 'items/100% sure.json', 'items/Ünïcødé — 日本.json', 'items/what?#now&then=1.json', "items/it's (x)*!.json", 'attachments/ATTACHMENT_a.png.bin', 'items/~tilde_.-.json'];
+    const fast = new PresignedGets(s.client, s3.server.bucket, s3.server.secretAccessKey);
+    const keys = [...ODD_KEYS, 'attachments/ATTACHMENT_a.png.bin', 'items/~tilde_.-.json'];
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       for (const [i, key] of keys.entries()) {
@@ -167,12 +141,6 @@ describe('S3 presigned reads', () => {
       vi.useRealTimers();
     }
     // And the server agrees: every one of them reads.
-    for (const key of keys) await s.put(key, enc.encode(key));
-    server.proxy.reset();
-    for (const key of keys) {
-      const got = await s.get(key);
-      expect(got.kind === 'found' && dec.decode(got.body)).toBe(key);
-    }
-    expect(gets()).toEqual(keys.map(() => 'presigned'));
+    await writeThenReadPresigned(s, keys);
   });
 });
