@@ -54,8 +54,8 @@ async function drain(stream: ReadableStream<Uint8Array>, stopWhen?: (soFar: Uint
  * cost a few promise turns per chunk on the page's main thread, for every item of a sync.
  */
 async function transform(bytes: Uint8Array, stream: TransformStream<BufferSource, Uint8Array>): Promise<Uint8Array> {
-  const body = new Response(toArrayBufferView(bytes) as BodyInit).body;
-  if (!body) return (await drain(source(bytes).pipeThrough(stream))) as Uint8Array;
+  // A Response made from bytes always has a body stream.
+  const body = new Response(toArrayBufferView(bytes) as BodyInit).body!;
   return new Uint8Array(await new Response(body.pipeThrough(stream)).arrayBuffer());
 }
 

@@ -43,8 +43,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * The UTF-8 bytes of `head + text`, made without joining the strings: a chat's text is tens of KB, and the
  * joined copy was pure garbage on the JS heap (the bytes live outside it). Same bytes, so the same hash.
  */
-function prefixed(head: string, text: string): Uint8Array {
-  return concat(enc.encode(head), enc.encode(text));
+function prefixed(head: string, text: string | Uint8Array): Uint8Array {
+  return concat(enc.encode(head), typeof text === 'string' ? enc.encode(text) : text);
 }
 
 async function blobBytes(blob: Blob): Promise<Uint8Array> {
@@ -132,7 +132,7 @@ async function decodeIdbObject(key: string, entry: LiveEntry, body: Uint8Array, 
   const value = fromCloudValue(decoded.value, entry.tcsDates);
   const dates = Array.isArray(entry.tcsDates) && entry.tcsDates.every((d) => typeof d === 'string') ? (entry.tcsDates as string[]) : undefined;
   if (typeof entry.tcsHash === 'string' && (dates !== undefined || entry.tcsDates === undefined)) {
-    const hash = await keyedHash(keys.hashKey, concat(enc.encode(`idb\n${(dates ?? []).join('\u0001')}\n`), decoded.bytes));
+    const hash = await keyedHash(keys.hashKey, prefixed(`idb\n${(dates ?? []).join('\u0001')}\n`, decoded.bytes));
     if (hash === entry.tcsHash) return { key, type: 'idb', hash, text: decoded.text, ...(dates?.length ? { dates } : {}), value };
   }
   return encodeItem({ key, type: 'idb', value }, keys.hashKey);

@@ -14,7 +14,8 @@
  * SDK's own for awkward keys.
  */
 
-const SENTINEL = 'cloudsync-presign-template';
+/** The key the SDK presigns for the template (never read: only its URL is used). */
+export const TEMPLATE_SENTINEL = 'cloudsync-presign-template';
 
 export interface PresignTemplate {
   /** The URL up to and including the `/` before the key. */
@@ -46,7 +47,7 @@ export function templateFrom(sampleUrl: string): PresignTemplate | undefined {
   } catch {
     return undefined;
   }
-  if (!url.pathname.endsWith(`/${SENTINEL}`)) return undefined;
+  if (!url.pathname.endsWith(`/${TEMPLATE_SENTINEL}`)) return undefined;
   const q = url.searchParams;
   const [accessKeyId, , region, service, terminator] = (q.get('X-Amz-Credential') ?? '').split('/');
   if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || q.get('X-Amz-SignedHeaders') !== 'host' || terminator !== 'aws4_request') return undefined;
@@ -54,7 +55,7 @@ export function templateFrom(sampleUrl: string): PresignTemplate | undefined {
   const payloadParam = [...q.keys()].find((k) => k.toLowerCase() === 'x-amz-content-sha256');
   // Anything else in the query would have to be signed too: not a URL this template can reproduce.
   if ([...q.keys()].some((k) => !known.has(k) && k !== payloadParam)) return undefined;
-  const basePath = url.pathname.slice(0, -SENTINEL.length);
+  const basePath = url.pathname.slice(0, -TEMPLATE_SENTINEL.length);
   return {
     base: `${url.origin}${basePath}`,
     basePath,
@@ -67,8 +68,6 @@ export function templateFrom(sampleUrl: string): PresignTemplate | undefined {
     payloadParam,
   };
 }
-
-export const TEMPLATE_SENTINEL = SENTINEL;
 
 const enc = new TextEncoder();
 const hex = (b: ArrayBuffer) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');

@@ -20,7 +20,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { normalizeEtag } from './etag';
-import { TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
+import { rfc3986, TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
 
 /** How long a presigned URL stays valid: far longer than one request, short enough to be useless later. */
 const EXPIRES_IN_S = 900;
@@ -49,9 +49,6 @@ interface BuiltRequest {
   query: Record<string, string | string[] | null | undefined>;
   headers: Record<string, string>;
 }
-
-/** RFC 3986 encoding, as SigV4 canonicalises query values. */
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function urlOf(r: BuiltRequest): string {
   const query = Object.entries(r.query)
