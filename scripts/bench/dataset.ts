@@ -25,17 +25,8 @@ export interface BenchChat {
   messages: { id: string; role: 'user' | 'assistant'; content: string; createdAt: string }[];
 }
 
-/** mulberry32: small, fast and deterministic; good enough to vary words and sizes. */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's PRNG (mulberry32): small, fast and deterministic; good enough to vary words and sizes. */
+export { makeRandom } from '../../demo/seed.js';
 
 // A vocabulary wide enough that deflate does not shrink chats far below what real prose gives (about 1/3).
 const WORDS = (

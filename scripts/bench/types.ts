@@ -1,5 +1,6 @@
 /** The shape of one benchmark run as written to bench-results/<label>.json and read back by the table writer. */
 import type { BenchOptions } from './options';
+import type { SeedSummary } from './page/bench-page';
 
 export interface Traffic {
   /** Requests that reached the bucket, CORS preflights excluded. */
@@ -93,16 +94,7 @@ export interface BenchResult {
   commit: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; chromium: string };
   options: BenchOptions;
-  dataset: {
-    items: number;
-    chats: number;
-    attachments: number;
-    bytes: number;
-    chatBytes: number;
-    attachmentBytes: number;
-    largestItemBytes: number;
-    seedMs: number;
-  };
+  dataset: Omit<SeedSummary, 'firstChatId'>;
   bundle: { rawBytes: number; gzipBytes: number };
   /** What the extension reports about itself: whether syncNow() works yet. */
   app: { version: string; syncWorks: boolean; message?: string };
