@@ -3,33 +3,16 @@
  * seeded with the bucket the original V4.2 wrote: server-side copies of keys with spaces, the day's claim with
  * If-None-Match, and a restore of the original's daily backup, read back byte for byte.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBackupService } from '../../../src/backup';
 import { isTombstone, parseMetadata } from '../../../src/cloud';
 import { decryptBytes, importContentKey } from '../../../src/crypto';
 import type { CloudStore } from '../../../src/providers/cloud-store';
-import { createS3Store } from '../../../src/providers/s3';
 import { loadFixtureBucket, readSeedBlob, seedStoreFromFixture, taggedBlob } from '../../support/fixture-bucket';
-import { startS3Server, uniqueBucketName, type S3TestServer } from '../../support/s3-server';
+import { useS3TestStores } from '../../support/s3-test-store';
 
-let s3: S3TestServer;
-beforeAll(async () => {
-  s3 = await startS3Server();
-}, 60_000);
-afterAll(async () => s3?.stop());
-
-async function freshStore(): Promise<CloudStore> {
-  const bucket = uniqueBucketName('backup');
-  await s3.createBucket(bucket);
-  return createS3Store({
-    bucket,
-    region: s3.region,
-    endpoint: s3.endpoint,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    capabilities: { conditionalPut: true, conditionalGet: true },
-  });
-}
+const s3 = useS3TestStores({ capabilities: { conditionalPut: true, conditionalGet: true } });
+const freshStore = (): Promise<CloudStore> => s3.freshStore('backup');
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -50,7 +33,9 @@ describe('backups on s3rver, from the original V4.2 bucket', () => {
     expect(spaced.kind === 'found' && Buffer.from(spaced.body).equals(Buffer.from(fx.objects.get('items/CHAT_with space.json')!))).toBe(true);
     expect((await store.get(`${snap.folder}/attachments/ATTACHMENT_photo.jpg.bin`)).kind).toBe('found');
 
-    const other = createBackupService({ store, keys, now: () => created + DAY + 1 });
+    // The other device's clock reads the same moment as this one's (not an earlier time of day): whichever of
+    // the two wins the day, its backup then sorts between the snapshot above and the restore's below.
+    const other = createBackupService({ store, keys, now: () => t + 500 });
     const [r1, r2] = await Promise.all([svc.runDailyBackup(), other.runDailyBackup()]);
     expect([r1, r2].filter((r) => r.backup).map((r) => r.backup!.folder)).toEqual(['backups/typingmind-backup-20261123']);
 
