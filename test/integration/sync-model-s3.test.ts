@@ -5,29 +5,15 @@
  */
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { CloudStore } from '../../src/providers/cloud-store';
-import { createS3Store } from '../../src/providers/s3';
-import { startS3Server, uniqueBucketName, type S3TestServer } from '../support/s3-server';
+import { useS3TestStores } from '../support/s3-test-store';
 import { arbOp, runModel } from '../support/sync-model';
 
-let s3: S3TestServer;
-beforeAll(async () => {
-  s3 = await startS3Server();
-}, 60_000);
-afterAll(async () => s3?.stop());
+const s3 = useS3TestStores({ capabilities: { conditionalPut: true, conditionalGet: true } });
 
 const onS3 = async () => {
-  const bucket = uniqueBucketName('model');
-  await s3.createBucket(bucket);
-  const store: CloudStore = createS3Store({
-    bucket,
-    region: s3.region,
-    endpoint: s3.endpoint,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    capabilities: { conditionalPut: true, conditionalGet: true },
-  });
+  const store: CloudStore = await s3.freshStore('model');
   return { store, dispose: async () => {} };
 };
 

@@ -5,19 +5,21 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createS3Store, type S3Settings, type S3Store } from '../../src/providers/s3/s3-store';
 import { CloudSyncError } from '../../src/errors';
-import { startS3Server, type S3TestServer } from './s3-server';
+import { startS3Server, uniqueBucketName, type S3TestServer } from './s3-server';
 
 export interface S3TestStores {
   readonly server: S3TestServer;
   /** A store on the server's bucket through the proxy; `defaults`, then `overrides`, on top. */
   store(overrides?: Partial<S3Settings>): S3Store;
+  /** The same on a bucket of its own, created now (named after `prefix`). */
+  freshStore(prefix: string, overrides?: Partial<S3Settings>): Promise<S3Store>;
 }
 
 export function useS3TestStores(defaults: Partial<S3Settings> = {}): S3TestStores {
   let server: S3TestServer | undefined;
   beforeAll(async () => {
     server = await startS3Server();
-  });
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
   });
@@ -34,13 +36,18 @@ export function useS3TestStores(defaults: Partial<S3Settings> = {}): S3TestStore
       const s = started();
       return createS3Store({
         bucket: s.bucket,
-        region: 'us-east-1',
+        region: s.region,
         endpoint: s.endpoint,
         accessKeyId: s.accessKeyId,
         secretAccessKey: s.secretAccessKey,
         ...defaults,
         ...overrides,
       });
+    },
+    async freshStore(prefix, overrides = {}) {
+      const bucket = uniqueBucketName(prefix);
+      await started().createBucket(bucket);
+      return this.store({ ...overrides, bucket });
     },
   };
 }
