@@ -114,7 +114,17 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const footer = h(doc, 'div', { class: 'cloud-sync-modal-footer modal-footer' }, 'TypingMind Cloud Sync ', footerVersion, ' · after the extension by Thomas @ ITCON, AU');
 
   const dialog = h(doc, 'div', { class: 'cloud-sync-modal', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'tcs-modal-title', tabindex: '-1' }, header, content, footer);
-  const overlay = h(doc, 'div', { class: `${OVERLAY_CLASS} modal-overlay` }, dialog);
+  const blurPane = (side: string) => h(doc, 'div', { class: `tcs-blur tcs-blur-${side}`, 'aria-hidden': 'true' });
+  const overlay = h(
+    doc,
+    'div',
+    { class: `${OVERLAY_CLASS} modal-overlay` },
+    blurPane('top'),
+    blurPane('left'),
+    blurPane('right'),
+    blurPane('bottom'),
+    dialog,
+  );
 
   // ---- behaviour
   let state: ModalState | undefined;
@@ -178,7 +188,8 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   };
 
   overlay.addEventListener('click', (e) => {
-    if (e.target === overlay) close();
+    // The dark area around the dialog: the overlay itself or one of its blur panes.
+    if (!dialog.contains(e.target as Node)) close();
   });
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {

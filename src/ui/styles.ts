@@ -14,10 +14,21 @@ const CSS = `
 [data-element-id="workspace-tab-cloudsync"] .tcs-label { display: block; font-weight: 400; font-size: 0.75rem; line-height: 1rem; text-align: center; hyphens: auto; word-break: break-word; }
 #sync-status-dot { position: absolute; top: -3px; right: -6px; width: 8px; height: 8px; border-radius: 50%; background: #6b7280; display: none; z-index: 10; }
 
-.tcs-overlay { position: fixed; inset: 0; z-index: 99999; display: flex; align-items: center; justify-content: center;
-  padding: 1rem; background: rgba(0,0,0,.5); -webkit-backdrop-filter: blur(4px); backdrop-filter: blur(4px); box-sizing: border-box; }
+/* The page behind is dimmed and blurred as in the original, but the blur sits on four panes framing the dialog
+   (top, left, right, bottom cells of a 3×3 grid), not on the overlay itself: without GPU compositing Chromium
+   re-blurs a backdrop-filter layer whole whenever anything inside its bounds repaints, which with one full-page
+   layer meant ~70 ms of compositor CPU for every progress tick or caret blink in the dialog (BENCHMARKS.md). */
+.tcs-overlay { position: fixed; inset: 0; z-index: 99999; display: grid; --tcs-gap: 1rem;
+  grid-template-columns: minmax(var(--tcs-gap), 1fr) minmax(0, 32rem) minmax(var(--tcs-gap), 1fr);
+  grid-template-rows: minmax(var(--tcs-gap), 1fr) auto minmax(var(--tcs-gap), 1fr);
+  background: rgba(0,0,0,.5); box-sizing: border-box; }
+.tcs-blur { -webkit-backdrop-filter: blur(4px); backdrop-filter: blur(4px); }
+.tcs-blur-top { grid-area: 1 / 1 / 2 / 4; }
+.tcs-blur-left { grid-area: 2 / 1 / 3 / 2; }
+.tcs-blur-right { grid-area: 2 / 3 / 3 / 4; }
+.tcs-blur-bottom { grid-area: 3 / 1 / 4 / 4; }
 .tcs-overlay *, .tcs-overlay *::before, .tcs-overlay *::after { box-sizing: border-box; }
-.cloud-sync-modal { display: flex; flex-direction: column; width: 100%; max-width: 32rem; max-height: calc(100vh - 2rem);
+.cloud-sync-modal { grid-area: 2 / 2 / 3 / 3; display: flex; flex-direction: column; width: 100%; max-width: 32rem; max-height: calc(100vh - 2 * var(--tcs-gap));
   background: rgb(39,39,42); color: #fff; border: 1px solid rgba(255,255,255,.1); border-radius: .5rem;
   box-shadow: 0 25px 50px -12px rgba(0,0,0,.5); font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; overflow: hidden; }
 .cloud-sync-modal:focus { outline: none; }
@@ -88,8 +99,7 @@ const CSS = `
 #sync-progress { display: block; width: 100%; height: 6px; margin-top: .5rem; accent-color: #3b82f6; }
 #sync-progress[hidden] { display: none; }
 @media (max-width: 640px) {
-  .tcs-overlay { padding: .5rem; }
-  .cloud-sync-modal { max-height: calc(100vh - 1rem); }
+  .tcs-overlay { --tcs-gap: .5rem; }
   .tcs-row { flex-direction: column; gap: 0; }
   .tcs-actions { flex-wrap: wrap; }
 }

@@ -96,6 +96,37 @@ describe('modal in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-element-id'))).toBe('workspace-tab-cloudsync');
   });
 
+  it('blurs the page around the dialog, never under it, so a repaint inside the dialog does not re-blur the page', async () => {
+    const page = await openPreview({ width: 1000, height: 700 });
+    const m = await page.evaluate(() => {
+      const dialog = document.querySelector('.cloud-sync-modal')!.getBoundingClientRect();
+      const blurred = [...document.querySelectorAll<HTMLElement>('body *')].filter((el) => getComputedStyle(el).backdropFilter !== 'none');
+      const overlaps = (r: DOMRect) => r.left < dialog.right && r.right > dialog.left && r.top < dialog.bottom && r.bottom > dialog.top;
+      // Every point of the page outside the dialog is under a blur pane (a 20 px grid of probes, edges included).
+      let uncovered = 0;
+      for (let x = 0; x < innerWidth; x += 20)
+        for (let y = 0; y < innerHeight; y += 20) {
+          const inDialog = x >= dialog.left && x < dialog.right && y >= dialog.top && y < dialog.bottom;
+          const covered = blurred.some((el) => {
+            const r = el.getBoundingClientRect();
+            return x >= r.left && x < r.right && y >= r.top && y < r.bottom;
+          });
+          if (!inDialog && !covered) uncovered += 1;
+        }
+      return {
+        filters: blurred.map((el) => getComputedStyle(el).backdropFilter),
+        overlapping: blurred.filter((el) => overlaps(el.getBoundingClientRect())).length,
+        uncovered,
+      };
+    });
+    expect(m.filters).toEqual(['blur(4px)', 'blur(4px)', 'blur(4px)', 'blur(4px)']);
+    expect(m.overlapping).toBe(0);
+    expect(m.uncovered).toBe(0);
+    // A click on a blur pane is a click on the dark area around the dialog: it closes the modal.
+    await page.mouse.click(10, 10);
+    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+  });
+
   it('fits a phone screen: the buttons stay inside the dialog, the content scrolls', async () => {
     const page = await openPreview({ width: 375, height: 667 });
     await page.locator('#common-settings-header').click();
@@ -104,8 +135,11 @@ describe('modal in Chromium', () => {
       const content = document.querySelector('.cloud-sync-modal-content')!;
       return { dialog: r('.cloud-sync-modal').toJSON(), footer: r('.cloud-sync-modal-footer').toJSON(), scrolls: content.scrollHeight > content.clientHeight };
     });
-    expect(m.dialog.width).toBeLessThanOrEqual(375);
-    expect(m.dialog.bottom).toBeLessThanOrEqual(667);
+    // Half a rem of dimmed page on each side, as much room as the screen allows.
+    expect(m.dialog.left).toBe(8);
+    expect(m.dialog.right).toBe(375 - 8);
+    expect(m.dialog.top).toBeGreaterThanOrEqual(8);
+    expect(m.dialog.bottom).toBeLessThanOrEqual(667 - 8);
     expect(m.footer.bottom).toBeLessThanOrEqual(m.dialog.bottom + 1);
     expect(m.scrolls).toBe(true);
     await screenshot(page, 'e2e-modal-mobile');
