@@ -26,7 +26,19 @@ export interface GetOptions extends RequestOptions {
 }
 
 export type GetResult =
-  | { kind: 'found'; body: Uint8Array; etag: string; contentType?: string; lastModified?: number }
+  | {
+      kind: 'found';
+      body: Uint8Array;
+      etag: string;
+      contentType?: string;
+      lastModified?: number;
+      /**
+       * Set when `etag` is the ETag of exactly these bytes: both came in one response (S3, the memory store).
+       * Absent where the etag is read apart from the bytes and may be older than them (Drive). A reader may
+       * then trust what it recorded about the object under that ETag (item-codec.ts, provenHash).
+       */
+      etagOfBody?: true;
+    }
   | { kind: 'not-modified'; etag: string }
   | { kind: 'not-found' };
 

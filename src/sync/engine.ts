@@ -660,7 +660,7 @@ export class SyncEngine {
     if (res.kind !== 'found') {
       throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
     }
-    const remote = await decodeObject(a.key, entry, res.body, keys, objectKey);
+    const remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
 
     // An object that does not match its entry's hash is being rewritten by another device right now.
     if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {

@@ -88,16 +88,42 @@ export function entryFor(e: Encoded, previous: LiveEntry | undefined, now: numbe
   return buildLiveEntry({ key: e.key, type: e.type, value: e.value, synced: now, lastModified, blobType: e.mime, tcsHash: e.hash, tcsDates: e.dates });
 }
 
-/** Decodes a downloaded object into the local item it stands for (and its hash). */
-export async function decodeObject(key: string, entry: LiveEntry, body: Uint8Array, keys: SyncKeys, objectKey: string): Promise<Encoded> {
+/**
+ * The entry's hash, when the object is provably the one its writer uploaded with that entry: the writer hashed
+ * the content (tcsHash), encrypted it, and recorded the ETag its PUT answered (tcsEtag); an object read with that
+ * same ETag, in the same response as its bytes (`etagOfBody`), is those bytes. Hashing them again (an HMAC over
+ * every byte, in the page) would only give tcsHash back. Any rewrite of the object changes its ETag (a new
+ * random IV makes new bytes), and a provider whose etag is read apart from the bytes never sets `etagOfBody`,
+ * so an object that moved on since the entry is always hashed and caught (engine.ts, pull).
+ */
+export function provenHash(entry: LiveEntry, etagOfBody: string | undefined): string | undefined {
+  return typeof entry.tcsHash === 'string' && typeof entry.tcsEtag === 'string' && etagOfBody !== undefined && entry.tcsEtag === etagOfBody
+    ? entry.tcsHash
+    : undefined;
+}
+
+/**
+ * Decodes a downloaded object into the local item it stands for (and its hash). `etagOfBody`: the object's
+ * ETag when the provider read it with the bytes, which can spare the hashing (provenHash).
+ */
+export async function decodeObject(
+  key: string,
+  entry: LiveEntry,
+  body: Uint8Array,
+  keys: SyncKeys,
+  objectKey: string,
+  etagOfBody?: string,
+): Promise<Encoded> {
+  const proven = provenHash(entry, etagOfBody);
   if (entry.type === 'blob') {
     const bytes = await decryptBytes(keys.contentKey, body, objectKey);
     const declared = typeof entry.blobType === 'string' ? entry.blobType : '';
     const mime = declared && declared !== 'application/octet-stream' ? declared : sniffMimeType(bytes);
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
+    if (proven !== undefined) return { key, type: 'blob', hash: proven, bytes, mime, value: blob };
     return encodeItem({ key, type: 'blob', value: blob }, keys.hashKey);
   }
-  if (entry.type === 'idb') return decodeIdbObject(key, entry, body, keys, objectKey);
+  if (entry.type === 'idb') return decodeIdbObject(key, entry, body, keys, objectKey, proven);
   const json = await decryptJson(keys.contentKey, body, objectKey);
   if (entry.type === 'ls') {
     const w = json as { key?: unknown; value?: unknown } | null;
@@ -126,13 +152,14 @@ export async function decodeObject(key: string, entry: LiveEntry, body: Uint8Arr
  * output survives parse → stringify unchanged, and a revived toISOString() string prints as itself). So the
  * object's text and the entry's hash can be taken as they are, without stringifying the value a second time.
  * Anything else (an entry of the original's without a hash, an object being rewritten) goes the usual way.
+ * `proven`: the entry's hash when the object is provably the one written with it (provenHash): not hashed again.
  */
-async function decodeIdbObject(key: string, entry: LiveEntry, body: Uint8Array, keys: SyncKeys, objectKey: string): Promise<Encoded> {
+async function decodeIdbObject(key: string, entry: LiveEntry, body: Uint8Array, keys: SyncKeys, objectKey: string, proven?: string): Promise<Encoded> {
   const decoded = await decryptJsonText(keys.contentKey, body, objectKey);
   const value = fromCloudValue(decoded.value, entry.tcsDates);
   const dates = Array.isArray(entry.tcsDates) && entry.tcsDates.every((d) => typeof d === 'string') ? (entry.tcsDates as string[]) : undefined;
   if (typeof entry.tcsHash === 'string' && (dates !== undefined || entry.tcsDates === undefined)) {
-    const hash = await keyedHash(keys.hashKey, prefixed(`idb\n${(dates ?? []).join('\u0001')}\n`, decoded.bytes));
+    const hash = proven ?? (await keyedHash(keys.hashKey, prefixed(`idb\n${(dates ?? []).join('\u0001')}\n`, decoded.bytes)));
     if (hash === entry.tcsHash) return { key, type: 'idb', hash, text: decoded.text, ...(dates?.length ? { dates } : {}), value };
   }
   return encodeItem({ key, type: 'idb', value }, keys.hashKey);

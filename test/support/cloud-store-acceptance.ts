@@ -10,7 +10,7 @@
  *
  * Contract pinned here (beyond the interface's comments):
  * - ETags are non-empty strings; put's ETag equals the ETag a later get / list reports; a write of different
- *   bytes changes it.
+ *   bytes changes it. A get says `etagOfBody` only where the store's options claim it.
  * - get of a missing key is `{kind:'not-found'}`; copy from a missing key throws CloudSyncError('not-found');
  *   deleteMany of missing keys is not an error.
  * - Conditional writes that do not hold throw CloudSyncError('precondition-failed') and leave the object as it
@@ -38,6 +38,11 @@ export interface AcceptanceOptions {
   conditionalGet?: boolean;
   /** Per-test timeout for the slow tests (many keys, large body). Default 120 s. */
   slowTimeoutMs?: number;
+  /**
+   * The store reads an object's ETag in the same response as its bytes and says so (`etagOfBody`), so a reader
+   * may trust what it recorded under that ETag. Only a store that really does may claim it. Default false.
+   */
+  etagOfBody?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -132,6 +137,7 @@ export function describeCloudStore(
         expect(got.kind).toBe('found');
         expect(Array.from(await bodyOf(got))).toEqual(Array.from(body));
         if (got.kind === 'found') expect(got.etag).toBe(put.etag);
+        if (got.kind === 'found') expect(got.etagOfBody).toBe(options.etagOfBody ? true : undefined);
       });
 
       it('keeps its own copy: changing the caller\'s array after put changes nothing stored', async () => {

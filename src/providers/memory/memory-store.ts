@@ -53,7 +53,7 @@ export class MemoryStore implements CloudStore {
     if (this.capabilities.conditionalGet && options.ifNoneMatch !== undefined && options.ifNoneMatch === obj.etag) {
       return { kind: 'not-modified', etag: obj.etag };
     }
-    return { kind: 'found', body: obj.body.slice(), etag: obj.etag, contentType: obj.contentType, lastModified: obj.lastModified };
+    return { kind: 'found', body: obj.body.slice(), etag: obj.etag, contentType: obj.contentType, lastModified: obj.lastModified, etagOfBody: true };
   }
 
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<PutResult> {

@@ -153,7 +153,8 @@ export class S3Store implements CloudStore {
       const read = await this.presigned.read(key, signal, this.settings.requestTimeoutMs ?? 120_000).catch((e: unknown) => {
         throw mapS3Error(e, this.ctx('get', key));
       });
-      if (typeof read === 'object') return { kind: 'found', ...read };
+      // The ETag header came with these bytes: it is theirs.
+      if (typeof read === 'object') return { kind: 'found', ...read, etagOfBody: true };
       presigned = read;
     }
     try {
@@ -171,6 +172,7 @@ export class S3Store implements CloudStore {
         kind: 'found',
         body,
         etag,
+        etagOfBody: true,
         ...(res.ContentType ? { contentType: res.ContentType } : {}),
         ...(res.LastModified ? { lastModified: res.LastModified.getTime() } : {}),
       };

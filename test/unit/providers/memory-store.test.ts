@@ -7,6 +7,7 @@ import { isCloudSyncError } from '../../../src/errors';
 describeCloudStore('memory', async () => ({ store: new MemoryStore({ pageSize: 7 }), teardown: async () => {} }), {
   manyKeys: 50,
   largeBodyBytes: 8 * 1024 * 1024,
+  etagOfBody: true,
 });
 
 describe('MemoryStore specifics', () => {

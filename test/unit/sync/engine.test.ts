@@ -515,6 +515,30 @@ describe('providers without compare-and-swap', () => {
   });
 });
 
+describe('an object that moved on since its entry', () => {
+  it('is hashed and held back, not trusted to be the one the entry describes: its ETag is not the entry\'s', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_m', makeChat('m', ['v1']));
+    await a.sync({ full: true });
+    const indexV1 = await store.get('metadata.json');
+    const entryV1 = (await metadata(store)).items.CHAT_m as LiveEntry;
+    const objectV1 = await store.get('items/CHAT_m.json');
+    expect(objectV1.kind === 'found' && objectV1.etag).toBe(entryV1.tcsEtag);
+
+    // A writes v2's object, and its index update is lost (a closed tab): the index still describes v1.
+    await a.put('CHAT_m', makeChat('m', ['v1', 'v2']));
+    await a.sync();
+    if (indexV1.kind !== 'found') throw new Error('no index');
+    await store.put('metadata.json', indexV1.body);
+
+    const b = await device('B', store);
+    const r = await b.sync({ full: true });
+    expect(r.errors).toEqual([{ key: 'CHAT_m', message: '"CHAT_m" is being written by another device; it will sync on the next cycle.' }]);
+    expect(await b.read('CHAT_m')).toBeUndefined();
+  });
+});
+
 describe('after a reload', () => {
   it('an idle cycle is still one conditional request: the index is cached on disk, not only in memory', async () => {
     const { store, counts } = counting(createMemoryStore());

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { keyedHash } from '../../../src/crypto';
-import { decodeObject, encodeItem, encryptEncoded } from '../../../src/sync/item-codec';
+import { decodeObject, encodeItem, encryptEncoded, provenHash } from '../../../src/sync/item-codec';
 
 // A fixed HMAC key (deriving one from a password takes 210k PBKDF2 rounds).
 const hashKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -84,5 +84,38 @@ describe('decodeObject of an IndexedDB item', () => {
     const original = await decodeObject('CHAT_q', { type: 'idb', synced: 1, lastModified: 1 }, body, keys, 'o');
     expect((original.value as { at: unknown }).at).toBe(new Date(5).toISOString());
     expect(original.hash).toBe((await encodeItem({ key: 'CHAT_q', type: 'idb', value: { v: 2, at: new Date(5).toISOString() } }, hashKey)).hash);
+  });
+});
+
+describe('an object proven by its ETag is not hashed again', () => {
+  // The writer recorded tcsHash and, after its PUT, the ETag of the bytes it wrote (tcsEtag). A sentinel in place
+  // of the real hash shows which path was taken: only a decode that trusted the entry can answer it.
+  const SENTINEL = 'entry-hash-taken-as-it-is';
+
+  it('takes the entry\'s hash for a chat, an attachment and a plain item when the ETag read with the bytes is the entry\'s', async () => {
+    const chat = await encodeItem({ key: 'CHAT_e', type: 'idb', value: { id: 'e', at: new Date(3), messages: [] } }, hashKey);
+    const read = await decodeObject('CHAT_e', { type: 'idb', synced: 1, lastModified: 1, tcsHash: SENTINEL, tcsEtag: '"e1"', tcsDates: chat.dates }, await encryptEncoded(chat, contentKey), keys, 'o', '"e1"');
+    expect(read).toMatchObject({ hash: SENTINEL, text: chat.text, dates: ['/at'] });
+    expect(read.value).toEqual({ id: 'e', at: new Date(3), messages: [] });
+
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const blob = await encodeItem({ key: 'ATTACHMENT_e', type: 'blob', value: new Blob([png], { type: 'image/png' }) }, hashKey);
+    const readBlob = await decodeObject('ATTACHMENT_e', { type: 'blob', synced: 1, lastModified: 1, blobType: 'image/png', size: png.length, tcsHash: SENTINEL, tcsEtag: '"b1"' }, await encryptEncoded(blob, contentKey), keys, 'o', '"b1"');
+    expect(readBlob).toMatchObject({ hash: SENTINEL, mime: 'image/png', bytes: png });
+    expect(new Uint8Array(await (readBlob.value as Blob).arrayBuffer())).toEqual(png);
+  });
+
+  it('hashes the bytes when the ETag differs, is missing on either side, or may not be the bytes\' own', async () => {
+    const chat = await encodeItem({ key: 'CHAT_f', type: 'idb', value: { id: 'f' } }, hashKey);
+    const body = await encryptEncoded(chat, contentKey);
+    const entry = { type: 'idb' as const, synced: 1, lastModified: 1, tcsHash: SENTINEL, tcsEtag: '"f1"' };
+    for (const [e, etag] of [
+      [entry, '"f2"'], // rewritten since the entry: another device's object
+      [entry, undefined], // a provider that reads the etag apart from the bytes (Drive)
+      [{ ...entry, tcsEtag: undefined }, '"f1"'], // a writer that recorded no ETag
+    ] as const) {
+      expect((await decodeObject('CHAT_f', e, body, keys, 'o', etag)).hash).toBe(chat.hash);
+    }
+    expect(provenHash({ type: 'idb', synced: 1, lastModified: 1, tcsEtag: '"f1"' }, '"f1"')).toBeUndefined(); // no hash to take
   });
 });
