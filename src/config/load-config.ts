@@ -28,8 +28,12 @@ export async function loadConfig(env: ConfigEnv): Promise<ResolvedConfig> {
 async function applyUrlConfig(storage: Storage, secrets: SecretStore, url: UrlConfig): Promise<SettingsProblem[]> {
   if (!url.hasConfigParams) return [];
   const changes = checkUrlValues(url, readStoredSettings((k) => storage.getItem(k)));
-  if (changes.password !== undefined) await secrets.writeKeys(await deriveKeys(changes.password));
-  await mergeCredentials(secrets, changes.credentials);
+  // Side by side: the key derivation (PBKDF2, on the browser's crypto thread) and the sealing of the credentials
+  // (a handful of database round trips) touch different secrets, and a URL-configured first load waits for both.
+  await Promise.all([
+    changes.password !== undefined ? deriveKeys(changes.password).then((keys) => secrets.writeKeys(keys)) : undefined,
+    mergeCredentials(secrets, changes.credentials),
+  ]);
   for (const [key, value] of settingsEntries(changes.settings)) storage.setItem(key, value);
   return changes.problems;
 }
