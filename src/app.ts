@@ -134,6 +134,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   async function startSession(cfg: ResolvedConfig): Promise<Session> {
     const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
     if (!provider) throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to choose a provider.');
+    // The first cycle's first request is the index read: its URL template is made while the databases open.
+    provider.store.prepare?.();
     const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: feed });
     const base = await BaseStore.open(win.indexedDB);
     const engine = new SyncEngine({

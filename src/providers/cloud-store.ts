@@ -74,4 +74,9 @@ export interface CloudStore {
   copy(from: string, to: string, options?: RequestOptions): Promise<void>;
   /** Deletes every key given; keys that do not exist are not an error. */
   deleteMany(keys: string[], options?: RequestOptions): Promise<void>;
+  /**
+   * Builds now, in the background, what the first request would otherwise build on its way out (S3: the
+   * presigned-URL template). Called while the page waits on other things; never fails, sends nothing.
+   */
+  prepare?(): void;
 }

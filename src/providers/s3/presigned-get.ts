@@ -69,6 +69,11 @@ export class PresignedGets {
     private readonly secretAccessKey?: string,
   ) {}
 
+  /** Starts building the template signer (see url); nothing is sent. */
+  prepare(): void {
+    this.signer ??= this.templateSigner();
+  }
+
   /** A presigned GET URL for the object (no request is sent). */
   async url(key: string): Promise<string> {
     const signer = await (this.signer ??= this.templateSigner());

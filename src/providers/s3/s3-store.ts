@@ -136,6 +136,10 @@ export class S3Store implements CloudStore {
     if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, settings.secretAccessKey);
   }
 
+  prepare(): void {
+    this.presigned?.prepare();
+  }
+
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
     const signal = options.signal;
     checkSignal(signal, this.ctx('get', key));

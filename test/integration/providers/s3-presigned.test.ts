@@ -143,4 +143,18 @@ describe('S3 presigned reads', () => {
     // And the server agrees: every one of them reads.
     await writeThenReadPresigned(s, keys);
   });
+
+  it('prepare() makes the template ahead of the first read, once, without sending anything', async () => {
+    const s = store();
+    const presigner = new PresignedGets(s.client, s3.server.bucket, s3.server.secretAccessKey);
+    const sdk = vi.spyOn(presigner, 'sdkUrl');
+    s3.server.proxy.reset();
+    presigner.prepare();
+    presigner.prepare();
+    expect(sdk).toHaveBeenCalledTimes(1);
+    const url = await presigner.url('items/CHAT_prepared.json');
+    expect(sdk).toHaveBeenCalledTimes(1); // the first URL came from the template made by prepare
+    expect(new URL(url).pathname).toBe(`/${s3.server.bucket}/items/CHAT_prepared.json`);
+    expect(s3.server.proxy.stats().requests).toEqual([]);
+  });
 });
