@@ -3,7 +3,7 @@
  * IndexedDB database (never in localStorage, never in TypingMind's store). It makes the three-way plan
  * possible, and it survives reloads so a restart does not mistake old state for new edits.
  */
-import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import { unwrap, wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ItemType } from '../host/types';
 
 export const SYNC_DB_NAME = 'tcs-cloudsync-sync';
@@ -117,9 +117,11 @@ export class BaseStore {
    */
   async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[]; index?: CachedIndex | null }): Promise<void> {
     const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
-    const base = tx.objectStore('base');
-    for (const r of changes.put) void base.put(r);
-    for (const k of changes.remove) void base.delete(k);
+    // The plain store: a fresh device's first cycle puts a record per item (hundreds), and each request through
+    // idb's wrapper would make a promise nobody awaits. Their failures abort the transaction, which tx.done reports.
+    const base = unwrap(tx.objectStore('base')) as unknown as IDBObjectStore;
+    for (const r of changes.put) base.put(r);
+    for (const k of changes.remove) base.delete(k);
     const st = tx.objectStore('state');
     const current = ((await st.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
     void st.put({ ...current, ...changes.state }, 'sync');
