@@ -18,7 +18,7 @@ import { bundleSize } from './bundle-size';
 import { fmtBytes, fmtMs } from './report';
 import { liveHeapBytes, openMetrics, readMetrics, sampleHeap } from './cdp';
 import type { BenchOptions } from './options';
-import { diffTraffic, phaseSplit, requestLogOf, trafficOf } from './traffic';
+import { diffTraffic, meanInFlight, phaseSplit, requestLogOf, trafficOf } from './traffic';
 import type { BackupPhase, BaselinePhase, BenchResult, DownloadPhase, Phase, Traffic } from './types';
 
 const PASSWORD = 'bench-password-correct-horse-battery';
@@ -366,7 +366,7 @@ async function phases(
           withTimeout(c.page.evaluate(([s, k, n]) => window.cloudsyncBench.baselineGet(s, k, n), [baselineVia(proxyB.endpoint), baselineKeys, o.concurrency] as const), o.timeoutS, 'The plain-GET baseline');
         const got = await (first ? traced(c, 'baseline-get', getAll) : getAll());
         await c.context.close();
-        return { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [loadAtGet] };
+        return { ok: true, wallMs: got.ms, traffic: trafficOf(proxyB.stats().byMethod), objects: got.objects, bytes: got.bytes, notes: [loadAtGet, inFlightNote(proxyB.stats().requests, o.concurrency)] };
       } catch (e) {
         return { ok: false, error: message(e), objects: 0, bytes: 0, notes: [] };
       }
@@ -388,6 +388,7 @@ async function phases(
         await addHelpers(b);
         const splitB = phaseSplit(proxyB.stats().requests, t1, readyAt);
         if (splitB) down.notes.push(splitNote(splitB));
+        down.notes.push(inFlightNote(proxyB.stats().requests.filter((r) => r.key.startsWith('items/') || r.key.startsWith('attachments/')), o.concurrency));
         down.notes.push(await pageStartNote(b.page));
         const mB = await readMetrics(b.session);
         down.mainThreadMs = Math.round(mB.taskMs);
@@ -518,6 +519,11 @@ async function phases(
     for (const d of devices) await d.context.close().catch(() => {});
   }
 }
+
+const inFlightNote = (requests: Parameters<typeof meanInFlight>[0], concurrency: number) => {
+  const mean = meanInFlight(requests);
+  return `object requests in flight at the server: ${mean === undefined ? '—' : mean.toFixed(1)} on average (client concurrency ${concurrency})`;
+};
 
 const splitNote = (s: NonNullable<ReturnType<typeof phaseSplit>>) =>
   `${fmtMs(s.beforeItemsMs)} before the first item object (page load and key derivation until the first request: ` +

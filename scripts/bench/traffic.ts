@@ -51,6 +51,20 @@ export function diffTraffic(after: Traffic, before: Traffic): Traffic {
  * (page load, key derivation, capability probe, index), while item objects moved, and after the last one
  * (index write, bookkeeping). `startMs` is when the phase began (Date.now()).
  */
+/**
+ * How many object requests (not preflights) the proxy was serving at once, on average, between the first one's
+ * arrival and the last one's answer: the concurrency the client really kept up. A client that stops fetching
+ * while it works on what it fetched shows it here as less than its nominal concurrency.
+ */
+export function meanInFlight(requests: readonly { method: string; at: number; done?: number }[]): number | undefined {
+  const served = requests.filter((r) => r.method !== 'OPTIONS' && r.done !== undefined);
+  if (served.length === 0) return undefined;
+  const start = Math.min(...served.map((r) => r.at));
+  const end = Math.max(...served.map((r) => r.done!));
+  if (end <= start) return undefined;
+  return served.reduce((sum, r) => sum + (r.done! - r.at), 0) / (end - start);
+}
+
 export function phaseSplit(
   requests: readonly { method: string; key: string; at: number }[],
   startMs: number,

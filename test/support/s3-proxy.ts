@@ -53,6 +53,8 @@ export interface RequestRecord {
   origin?: string;
   /** When the request reached the proxy (Date.now()). */
   at: number;
+  /** When its answer was handed to the socket (Date.now()); absent for a dropped connection. */
+  done?: number;
   /** Signed in the URL's query (a presigned URL) rather than in an Authorization header. */
   presigned: boolean;
   /** What the proxy did instead of forwarding, if anything. */
@@ -224,6 +226,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
       st.bytesOut += buf.length;
       res.writeHead(status, headers);
       res.end(buf);
+      record.done = Date.now();
     };
 
     if (origin && refused.has(origin) && method === 'OPTIONS') {
