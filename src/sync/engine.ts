@@ -194,15 +194,17 @@ export class SyncEngine {
       state = { etag: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
     }
 
-    // 2. The remote check: one small request; 304 means nothing changed remotely.
-    const remote = await this.readMetadata(state);
+    // 2. The remote check: one small request; 304 means nothing changed remotely. A full look (the first cycle
+    //    after a page load) needs the whole base and the local listing whatever the index says: they are read
+    //    while the request travels.
+    const early = req.full ? this.readBaseAndListing() : undefined;
+    const [remote, baseCount, known] = await Promise.all([this.readMetadata(state), base.count(), early]);
     const dirty = req.dirty ?? new Map();
     const retryKeys = Object.keys(state.retry ?? {});
     // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
     // records are needed, so an idle cycle reads nothing but the state record.
-    const baseCount = await base.count();
     const full = req.full || baseCount === 0;
-    const baseMap = full || remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]);
+    const baseMap = known?.baseMap ?? (full || remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]));
 
     // 3. Which keys to look at.
     let localListing: LocalKey[] | undefined;
@@ -214,7 +216,7 @@ export class SyncEngine {
     if (full) {
       // Types from the base spare the listing from reading values just to tell Blobs apart; the values are
       // read once, below, to hash them.
-      localListing = await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type });
+      localListing = known?.localListing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type }));
       for (const l of localListing) add(l.key, l.type);
       for (const [k, r] of baseMap) add(k, r.type);
       for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
@@ -599,6 +601,12 @@ export class SyncEngine {
       index: remote.etag ? (remote.text !== null ? { etag: remote.etag, text: remote.text } : undefined) : null,
       state: { scope: this.deps.scope, etag: remote.etag, passwordCheck: state.passwordCheck, retry: state.retry, lastSync: this.now() },
     });
+  }
+
+  /** The whole base and the local listing (typed from the base, so Blobs need not be read to be told apart). */
+  private async readBaseAndListing(): Promise<{ baseMap: Map<string, BaseRecord>; localListing: LocalKey[] }> {
+    const baseMap = await this.deps.base.all();
+    return { baseMap, localListing: await this.deps.host.listKeys({ typeHint: (k) => baseMap.get(k)?.type }) };
   }
 
   /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */

@@ -515,6 +515,38 @@ describe('providers without compare-and-swap', () => {
   });
 });
 
+describe('the first cycle after a page load', () => {
+  it('reads the base and lists the local store while the index request travels, and an idle cycle does neither', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+
+    // The index read is held until the local store has been listed: a cycle that listed only after the index
+    // came back would never finish.
+    const deps = (a.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
+    const listKeys = deps.host.listKeys.bind(deps.host);
+    let listed!: () => void;
+    const listing = new Promise<void>((r) => (listed = r));
+    let listings = 0;
+    deps.host.listKeys = (o) => (listings++, listed(), listKeys(o));
+    const held = Object.create(store) as MemoryStore;
+    held.get = async (k, o) => {
+      if (k === 'metadata.json') await listing;
+      return store.get(k, o);
+    };
+    const reloaded = new SyncEngine({ ...deps, store: held });
+    const r = await reloaded.runCycle({ full: true, dirty: new Map() });
+    expect(r.errors).toEqual([]);
+    expect(listings).toBe(1);
+
+    // Not a full look: nothing is listed, and the index is read first.
+    const idle = await new SyncEngine({ ...deps, store }).runCycle({ full: false, dirty: new Map() });
+    expect(idle.idle).toBe(true);
+    expect(listings).toBe(1);
+  });
+});
+
 describe('an object that moved on since its entry', () => {
   it('is hashed and held back, not trusted to be the one the entry describes: its ETag is not the entry\'s', async () => {
     const store = createMemoryStore();
