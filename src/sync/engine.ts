@@ -31,6 +31,7 @@ import type { CloudStore, GetResult } from '../providers/cloud-store';
 import type { BaseRecord, BaseStore, ConflictRecord, SyncState } from './base-store';
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
+import { PasswordGate } from './password-gate';
 import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
 import { NewItemWriter } from './new-item-writer';
 import { mapPool } from './pool';
@@ -91,6 +92,13 @@ export interface CycleResult extends SyncReport {
 
 const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
 const MAX_ATTEMPTS = 4;
+
+function wrongPasswordError(): CloudSyncError {
+  return new CloudSyncError(
+    'wrong-password',
+    'The encryption password does not match the data in this bucket. Nothing was changed. Enter the password you used on your other devices.',
+  );
+}
 
 /** The signature of a metadata entry: what the base remembers to tell "changed remotely" from "same". */
 export function entrySig(entry: MetadataEntry): string {
@@ -270,9 +278,16 @@ export class SyncEngine {
     const byKind = (k: Action['kind']) => plan.actions.filter((a) => a.kind === k);
     const hasWrites = plan.actions.some((a) => a.kind !== 'noop' && a.kind !== 'forget' && a.kind !== 'adopt');
 
-    // 6. A wrong password is found before anything is written, here or in the bucket.
+    // 6. A wrong password is found before anything is written, here or in the bucket. When this cycle downloads,
+    //    its first downloads are the proof (password-gate.ts); otherwise one object is read for it.
+    const pulls = plan.actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile');
     let passwordCheck = state.passwordCheck;
-    if (hasWrites) passwordCheck = await this.checkPassword(state, remote.meta, plan.actions);
+    let gate: PasswordGate | undefined;
+    const expected = hasWrites ? await keyedHash(keys.hashKey, `password-check\n${this.deps.scope}`) : undefined;
+    if (expected !== undefined && state.passwordCheck !== expected) {
+      if (pulls.length > 0) gate = new PasswordGate(Math.min(this.opt.concurrency, pulls.length), wrongPasswordError);
+      else passwordCheck = await this.checkPassword(expected, remote.meta, plan.actions);
+    }
 
     // 7. Cloud → local: downloads, reconciles, local deletions. Their base records are committed right away:
     //    they describe what the bucket already holds, whatever happens to our own uploads next.
@@ -294,21 +309,30 @@ export class SyncEngine {
       }
     }
 
-    const pulls = plan.actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile');
     let pulled = 0;
     // Items new on this device are written in batches (new-item-writer.ts); all are written before the base
     // records that say so are committed below.
     const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
     const fail = (key: string, e: unknown) => this.fail(memo, key, e);
     await mapPool(pulls, this.opt.concurrency, async (a) => {
+      const proving = (await gate?.enter()) ?? false;
+      let decrypted = false;
+      let error: unknown;
       try {
-        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report, writer, fail });
+        const decoded = () => void (decrypted = true);
+        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report, writer, fail, decoded });
       } catch (e) {
+        error = e;
         this.fail(memo, a.key, e);
+      } finally {
+        if (proving) gate!.settle(decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other');
       }
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
     await writer?.drain();
+    if (gate?.wrong) throw wrongPasswordError();
+    if (gate?.proven) passwordCheck = expected!;
+    else if (gate) passwordCheck = null; // nothing decrypted to prove it with: checked again next cycle
 
     for (const a of byKind('delete-local')) {
       const e = remote.meta.items[a.key];
@@ -659,6 +683,8 @@ export class SyncEngine {
       report: CycleResult;
       writer?: NewItemWriter;
       fail: (key: string, e: unknown) => void;
+      /** Called once the object decrypted: the password is right (password-gate.ts). */
+      decoded?: () => void;
     },
   ) {
     const { host, keys } = this.deps;
@@ -669,6 +695,7 @@ export class SyncEngine {
       throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
     }
     const remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
+    out.decoded?.();
 
     // An object that does not match its entry's hash is being rewritten by another device right now.
     if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
@@ -760,9 +787,7 @@ export class SyncEngine {
    * content key succeeds only with the right password. Remembered per password and bucket, so it costs one
    * download once. An empty bucket needs no proof.
    */
-  private async checkPassword(state: SyncState, meta: Metadata, actions: Action[]): Promise<string | null> {
-    const expected = await keyedHash(this.deps.keys.hashKey, `password-check\n${this.deps.scope}`);
-    if (state.passwordCheck === expected) return expected;
+  private async checkPassword(expected: string, meta: Metadata, actions: Action[]): Promise<string | null> {
     const live = Object.entries(meta.items).filter(([, e]) => !isTombstone(e)) as [string, LiveEntry][];
     if (live.length === 0) return expected;
     const planned = new Set(actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile').map((a) => a.key));
@@ -782,12 +807,7 @@ export class SyncEngine {
         if (isCloudSyncError(e, 'wrong-password')) wrong++;
       }
     }
-    if (wrong > 0) {
-      throw new CloudSyncError(
-        'wrong-password',
-        'The encryption password does not match the data in this bucket. Nothing was changed. Enter the password you used on your other devices.',
-      );
-    }
+    if (wrong > 0) throw wrongPasswordError();
     return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
   }
 }

@@ -354,6 +354,41 @@ describe('SyncEngine between devices', () => {
     expect(await b.read('CHAT_local')).toBeDefined();
   });
 
+  it('a fresh device proves the password with its first downloads: no extra request before them', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    for (let i = 0; i < 12; i++) await a.put(`CHAT_p${i}`, makeChat(`p${i}`, ['hi']));
+    await a.sync({ full: true });
+
+    const { store: counted, counts } = counting(store);
+    const b = await createSimDevice({ name: 'B', store: counted });
+    devices.push(b);
+    const r = await b.sync({ full: true });
+    expect(r.downloaded).toHaveLength(12);
+    expect(counts.get).toBe(1 + 12); // the index and each object once
+    counts.get = 0;
+    await b.put('CHAT_new', makeChat('new', ['from B'])); // a write: the proof is remembered, not redone
+    await b.sync();
+    expect(counts.get).toBe(1);
+  });
+
+  it('a wrong password on a fresh device costs at most one wave of downloads and writes nothing', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    for (let i = 0; i < 30; i++) await a.put(`CHAT_w${i}`, makeChat(`w${i}`, ['hi']));
+    await a.sync({ full: true });
+
+    const { store: counted, counts } = counting(store);
+    const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password' });
+    devices.push(b);
+    const err = await b.sync({ full: true }).catch((e) => e);
+    expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
+    expect(err.message).toMatch(/password does not match/);
+    expect(counts.get).toBeLessThanOrEqual(1 + 8);
+    expect(counts.put).toBe(0);
+    expect(Object.keys((await b.dump()).idb).filter((k) => k.startsWith('CHAT_'))).toEqual([]);
+  });
+
   it('an emptied local store does not delete the cloud without confirmation', async () => {
     const store = createMemoryStore();
     const a = await device('A', store);

@@ -1,0 +1,71 @@
+/**
+ * The first downloads of a cycle prove the password, when it is not proven yet for this bucket.
+ *
+ * Why: a password is proven before anything is written (engine.ts, step 6) by decrypting one object of the
+ * bucket. When the cycle downloads anyway, that was one more request and one more decryption, one after the
+ * other before the downloads began (a fresh device's first sync). A download needs no separate proof: it
+ * decrypts before it writes, so with a wrong password it writes nothing. So the first `firstWave` downloads run
+ * at once and are the proof; the others wait for their verdict, so a wrong password costs at most
+ * `firstWave` requests, as before it cost one.
+ *
+ * The verdict, once every first-wave download has settled (or at the first one that decrypted):
+ * - one decrypted: proven; the others go ahead;
+ * - none decrypted, some failed as a wrong password: wrong; the others are refused with that error;
+ * - none decrypted, none said wrong (missing objects, network): not proven, no sign it is wrong; the others go
+ *   ahead and the password is checked again next cycle (as checkPassword does when it finds nothing to read).
+ */
+export type ProofOutcome = 'decrypted' | 'wrong-password' | 'other';
+
+export class PasswordGate {
+  private entered = 0;
+  private settled = 0;
+  private wrongCount = 0;
+  private verdict: 'pending' | 'proven' | 'unproven' | 'wrong' = 'pending';
+  private readonly waiters: { resolve(): void; reject(e: unknown): void }[] = [];
+
+  constructor(
+    private readonly firstWave: number,
+    private readonly wrongPassword: () => Error,
+  ) {}
+
+  /**
+   * Waits until a download may start. Resolves to true for a first-wave download, which must then `settle`
+   * its outcome; to false for the others. Rejects with the wrong-password error once that is the verdict.
+   */
+  async enter(): Promise<boolean> {
+    if (this.verdict === 'pending' && this.entered < this.firstWave) {
+      this.entered += 1;
+      return true;
+    }
+    if (this.verdict === 'pending') await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.verdict === 'wrong') throw this.wrongPassword();
+    return false;
+  }
+
+  /** What a first-wave download found out about the password. */
+  settle(outcome: ProofOutcome): void {
+    this.settled += 1;
+    if (outcome === 'wrong-password') this.wrongCount += 1;
+    if (this.verdict !== 'pending') return;
+    if (outcome === 'decrypted') this.decide('proven');
+    else if (this.settled >= this.firstWave) this.decide(this.wrongCount > 0 ? 'wrong' : 'unproven');
+  }
+
+  /** Proven by a download that decrypted. */
+  get proven(): boolean {
+    return this.verdict === 'proven';
+  }
+
+  /** Every first-wave download failed, some as a wrong password, none decrypted. */
+  get wrong(): boolean {
+    return this.verdict === 'wrong';
+  }
+
+  private decide(verdict: 'proven' | 'unproven' | 'wrong'): void {
+    this.verdict = verdict;
+    for (const w of this.waiters.splice(0)) {
+      if (verdict === 'wrong') w.reject(this.wrongPassword());
+      else w.resolve();
+    }
+  }
+}
