@@ -346,6 +346,13 @@ export class SyncEngine {
         this.fail(memo, a.key, err);
       }
     }
+    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0) {
+      // Nothing goes up: the base records, the state and the index in one transaction (the end of every cycle
+      // that only brought changes in, a fresh device's first one among them).
+      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, basePut, baseRemove, conflicts);
+      this.finishReport(report, []);
+      return;
+    }
     if (basePut.length || baseRemove.length || conflicts.length) {
       await base.commit({
         put: basePut.splice(0),

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
 import { isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
@@ -363,9 +363,15 @@ describe('SyncEngine between devices', () => {
     const { store: counted, counts } = counting(store);
     const b = await createSimDevice({ name: 'B', store: counted });
     devices.push(b);
+    const baseOfB = (b.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps.base;
+    const commits = vi.spyOn(baseOfB, 'commit');
     const r = await b.sync({ full: true });
     expect(r.downloaded).toHaveLength(12);
     expect(counts.get).toBe(1 + 12); // the index and each object once
+    // Nothing went up: the base records, the state and the index were committed together, once.
+    expect(commits).toHaveBeenCalledTimes(1);
+    expect(commits.mock.calls[0][0]).toMatchObject({ index: { text: expect.any(String) }, state: { passwordCheck: expect.any(String) } });
+    expect(commits.mock.calls[0][0].put).toHaveLength(12);
     counts.get = 0;
     await b.put('CHAT_new', makeChat('new', ['from B'])); // a write: the proof is remembered, not redone
     await b.sync();
