@@ -442,6 +442,14 @@ async function phases(
       const walls = (xs: Phase[]) => xs.map((x) => (x.ok ? fmtMs(x.extensionMs ?? x.wallMs) : 'failed')).join(', ');
       result.baselineGet.notes.push(`fastest of ${gets.length}: ${walls(gets)}`);
       down.notes.push(`fastest of ${downs.length} fresh devices: ${walls(downs.map((d) => d.down))}`);
+      // Each download ran right after its own plain GETs, under the same load: the ratio of each pair is a
+      // second view of the overhead, less at the mercy of one lucky baseline than the ratio of the fastest.
+      const pairs = downs.flatMap((d, i) => (d.down.ok && gets[i]?.ok ? [timeOf(d.down) / timeOf(gets[i])] : []));
+      if (pairs.length > 1) {
+        const sorted = [...pairs].sort((x, y) => x - y);
+        const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        down.notes.push(`each download over the plain GETs just before it: ${pairs.map((r) => `${r.toFixed(2)}×`).join(', ')}; median ${median.toFixed(2)}×`);
+      }
     }
 
     // ---- one chat edited on A: until B has it ----
