@@ -7,6 +7,8 @@
  */
 import type { ApiEvent, BackupInfo, CloudSyncApi, ProgressEvent, SyncReport, SyncStatus } from './api';
 import { forgetDevice, loadConfig, saveSettings, setAutoSync, setLogging, type ConfigEnv, type ResolvedConfig } from './config';
+import { LS } from './config/storage-keys';
+import { parseConfigUrl } from './config/url-params';
 import { CloudSyncError, isCloudSyncError } from './errors';
 import { createHostStore } from './host/host-store';
 import { installChangeFeed } from './host/change-feed';
@@ -42,6 +44,16 @@ function idleSlice(win: Window): Promise<void> {
   });
 }
 
+/** Settings in the address, or a provider chosen before: this page will most likely sync. */
+function likelyToSync(win: Window): boolean {
+  try {
+    if (parseConfigUrl(win.location.search).hasConfigParams) return true;
+    return !!(win.localStorage.getItem(LS.bucket) || win.localStorage.getItem(LS.googleClientId));
+  } catch {
+    return false; // storage blocked: the usual path reports it
+  }
+}
+
 type Events = { status: SyncStatus; synced: SyncReport; error: { message: string; code?: string }; progress: ProgressEvent };
 
 export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
@@ -49,6 +61,15 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   // The user's exclusions are known once the settings are read; until then only the system rules apply.
   const feed = installChangeFeed(win, { userExclusions: () => config?.userExclusions ?? [] });
   const env: ConfigEnv = { localStorage: win.localStorage, indexedDB: win.indexedDB, location: win.location, history: win.history };
+  // A page that is going to sync opens its sync database while the settings are read and the keys derived (a
+  // first load creates it, ~40 ms on the way to the first request otherwise). Decided before loadConfig takes the
+  // parameters out of the address; a page that turns out not to sync closes it unused.
+  let earlyBase = likelyToSync(win) ? BaseStore.open(win.indexedDB).catch(() => undefined) : undefined;
+  const takeEarlyBase = () => {
+    const b = earlyBase;
+    earlyBase = undefined;
+    return b;
+  };
   const configReady = loadConfig(env); // strips the URL's secrets synchronously, before its first await
 
   const logger = createLogger({ enabled: false });
@@ -95,6 +116,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       logger.addSecret(config.googleToken?.access_token);
       for (const p of config.urlProblems) log.warn(`URL parameter ignored: ${p.message}`);
       if (config.openModal) win.setTimeout(() => void ui.openModal(), 1000);
+      if (!config.configured || !config.keys || config.noSync) void takeEarlyBase()?.then((b) => b?.close());
       if (!config.configured || !config.keys) {
         setStatus({ state: 'unconfigured' });
         resolveReady();
@@ -111,6 +133,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       }
       session = await startSession(config);
     } catch (e) {
+      void takeEarlyBase()?.then((b) => b?.close());
       fail(e);
       resolveReady();
     }
@@ -137,7 +160,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     // The first cycle's first request is the index read: its URL template is made while the databases open.
     provider.store.prepare?.();
     const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: feed });
-    const base = await BaseStore.open(win.indexedDB);
+    // Opened early (a failure there is met again here, with its own error).
+    const base = (await takeEarlyBase()) ?? (await BaseStore.open(win.indexedDB));
     const engine = new SyncEngine({
       store: provider.store,
       host,

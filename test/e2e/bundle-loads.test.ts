@@ -108,6 +108,17 @@ describe('the bundle in the stand-in page', () => {
     expect(logs.some((l) => /already loaded/i.test(l))).toBe(true);
   });
 
+  it('an unconfigured page creates no sync database of its own', async () => {
+    const { page } = await h.openDevice();
+    const state = await page.evaluate(async () => {
+      const api = (window as unknown as { typingMindCloudSync: { ready: Promise<void>; status: { state: string } } }).typingMindCloudSync;
+      await api.ready;
+      return { status: api.status.state, dbs: (await indexedDB.databases()).map((d) => d.name) };
+    });
+    expect(state.status).toBe('unconfigured');
+    expect(state.dbs).not.toContain('tcs-cloudsync-sync');
+  });
+
   it('puts exactly one thing on window: typingMindCloudSync', async () => {
     const { page } = await h.openDevice({ params: { noext: true } });
     const own = () =>
