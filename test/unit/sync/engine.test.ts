@@ -22,6 +22,9 @@ async function metadata(store: MemoryStore) {
   return parseMetadata(r.body);
 }
 
+/** What an engine was built with (its databases, host and store), to build another on the same ones. */
+const depsOf = (engine: SyncEngine) => (engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
+
 /** A store that counts what the engine sends. */
 function counting(store: MemoryStore) {
   const counts = { get: 0, put: 0 };
@@ -354,16 +357,21 @@ describe('SyncEngine between devices', () => {
     expect(await b.read('CHAT_local')).toBeDefined();
   });
 
-  it('a fresh device proves the password with its first downloads: no extra request before them', async () => {
+  /** A bucket A filled with `n` chats, and a fresh device B on it whose requests are counted. */
+  async function freshDeviceOnBucketOf(n: number, password?: string) {
     const store = createMemoryStore();
     const a = await device('A', store);
-    for (let i = 0; i < 12; i++) await a.put(`CHAT_p${i}`, makeChat(`p${i}`, ['hi']));
+    for (let i = 0; i < n; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['hi']));
     await a.sync({ full: true });
-
     const { store: counted, counts } = counting(store);
-    const b = await createSimDevice({ name: 'B', store: counted });
+    const b = await createSimDevice({ name: 'B', store: counted, password });
     devices.push(b);
-    const baseOfB = (b.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps.base;
+    return { b, counts };
+  }
+
+  it('a fresh device proves the password with its first downloads: no extra request before them', async () => {
+    const { b, counts } = await freshDeviceOnBucketOf(12);
+    const baseOfB = depsOf(b.engine).base;
     const commits = vi.spyOn(baseOfB, 'commit');
     const r = await b.sync({ full: true });
     expect(r.downloaded).toHaveLength(12);
@@ -379,14 +387,7 @@ describe('SyncEngine between devices', () => {
   });
 
   it('a wrong password on a fresh device costs at most one wave of downloads and writes nothing', async () => {
-    const store = createMemoryStore();
-    const a = await device('A', store);
-    for (let i = 0; i < 30; i++) await a.put(`CHAT_w${i}`, makeChat(`w${i}`, ['hi']));
-    await a.sync({ full: true });
-
-    const { store: counted, counts } = counting(store);
-    const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password' });
-    devices.push(b);
+    const { b, counts } = await freshDeviceOnBucketOf(30, 'not the password');
     const err = await b.sync({ full: true }).catch((e) => e);
     expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
     expect(err.message).toMatch(/password does not match/);
@@ -565,7 +566,7 @@ describe('the first cycle after a page load', () => {
 
     // The index read is held until the local store has been listed: a cycle that listed only after the index
     // came back would never finish.
-    const deps = (a.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
+    const deps = depsOf(a.engine);
     const listKeys = deps.host.listKeys.bind(deps.host);
     let listed!: () => void;
     const listing = new Promise<void>((r) => (listed = r));
@@ -618,7 +619,7 @@ describe('after a reload', () => {
     const a = await device('A', store);
     await a.put('CHAT_one', makeChat('one', ['hi']));
     await a.sync({ full: true });
-    const deps = (a.engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
+    const deps = depsOf(a.engine);
     const reloaded = new SyncEngine({ ...deps }); // a new page: nothing in memory, the same databases
     counts.get = counts.put = 0;
     const r = await reloaded.runCycle({ full: false, dirty: new Map() });
