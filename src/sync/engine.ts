@@ -314,6 +314,9 @@ export class SyncEngine {
     // records that say so are committed below.
     const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
     const fail = (key: string, e: unknown) => this.fail(memo, key, e);
+    // What every download said about the password, not only the first wave's: a wave of missing objects lets
+    // the others go, and those still tell.
+    const proof = { decrypted: false, wrong: false };
     await mapPool(pulls, this.opt.concurrency, async (a) => {
       const proving = (await gate?.enter()) ?? false;
       let decrypted = false;
@@ -325,14 +328,20 @@ export class SyncEngine {
         error = e;
         this.fail(memo, a.key, e);
       } finally {
-        if (proving) gate!.settle(decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other');
+        const outcome = decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other';
+        if (outcome === 'decrypted') proof.decrypted = true;
+        if (outcome === 'wrong-password') proof.wrong = true;
+        if (proving) gate!.settle(outcome);
       }
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
     await writer?.drain();
-    if (gate?.wrong) throw wrongPasswordError();
-    if (gate?.proven) passwordCheck = expected!;
-    else if (gate) passwordCheck = null; // nothing decrypted to prove it with: checked again next cycle
+    if (gate) {
+      if (proof.decrypted) passwordCheck = expected!;
+      else if (proof.wrong) throw wrongPasswordError();
+      // Nothing decrypted either way (missing objects): proven as a cycle without downloads would be.
+      else passwordCheck = await this.checkPassword(expected!, remote.meta, plan.actions);
+    }
 
     for (const a of byKind('delete-local')) {
       const e = remote.meta.items[a.key];

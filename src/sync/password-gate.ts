@@ -12,7 +12,9 @@
  * - one decrypted: proven; the others go ahead;
  * - none decrypted, some failed as a wrong password: wrong; the others are refused with that error;
  * - none decrypted, none said wrong (missing objects, network): not proven, no sign it is wrong; the others go
- *   ahead and the password is checked again next cycle (as checkPassword does when it finds nothing to read).
+ *   ahead. They decrypt before they write too, and the engine takes every download's word, not only the first
+ *   wave's: any one decrypted proves it; none did and one said wrong stops the cycle before its other writes;
+ *   none said either way, and the engine proves it as a cycle without downloads does (engine.ts, step 7).
  */
 export type ProofOutcome = 'decrypted' | 'wrong-password' | 'other';
 

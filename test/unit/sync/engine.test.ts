@@ -396,6 +396,24 @@ describe('SyncEngine between devices', () => {
     expect(Object.keys((await b.dump()).idb).filter((k) => k.startsWith('CHAT_'))).toEqual([]);
   });
 
+  it('a wrong password is still caught when the first wave of downloads finds only missing objects', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_gone', makeChat('gone', ['hi']));
+    await a.put('CHAT_here', makeChat('here', ['hi']));
+    await a.sync({ full: true });
+    await store.deleteMany(['items/CHAT_gone.json']);
+
+    const { store: counted, counts } = counting(store);
+    // One download at a time: whichever comes first is the whole first wave.
+    const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password', engine: { concurrency: 1 } });
+    devices.push(b);
+    await b.put('CHAT_local', makeChat('local', ['mine'])); // an upload is planned: nothing may go up
+    const err = await b.sync({ full: true }).catch((e) => e);
+    expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
+    expect(counts.put).toBe(0);
+  });
+
   it('an emptied local store does not delete the cloud without confirmation', async () => {
     const store = createMemoryStore();
     const a = await device('A', store);
