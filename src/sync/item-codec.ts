@@ -56,10 +56,7 @@ export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<E
   const { key, type, value } = item;
   if (type === 'blob') {
     const blob = value as Blob;
-    const bytes = await blobBytes(blob);
-    const mime = blob.type ?? '';
-    const hash = await keyedHash(hashKey, concat(enc.encode(`blob\n${mime}\n`), bytes));
-    return { key, type, hash, bytes, mime, value };
+    return encodedBlob(key, await blobBytes(blob), blob.type ?? '', blob, hashKey);
   }
   if (type === 'ls') {
     const text = JSON.stringify({ key, value: String(value) });
@@ -71,6 +68,12 @@ export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<E
   }
   const hash = await keyedHash(hashKey, prefixed(`idb\n${(dates ?? []).join('\u0001')}\n`, text));
   return { key, type, hash, text, dates, value };
+}
+
+/** An attachment from its bytes and type (read from the Blob, or just decrypted): hashed once, read never again. */
+async function encodedBlob(key: string, bytes: Uint8Array, mime: string, value: Blob, hashKey: CryptoKey, proven?: string): Promise<Encoded> {
+  const hash = proven ?? (await keyedHash(hashKey, prefixed(`blob\n${mime}\n`, bytes)));
+  return { key, type: 'blob', hash, bytes, mime, value };
 }
 
 /** The encrypted object body for an encoded item. */
@@ -119,9 +122,9 @@ export async function decodeObject(
     const bytes = await decryptBytes(keys.contentKey, body, objectKey);
     const declared = typeof entry.blobType === 'string' ? entry.blobType : '';
     const mime = declared && declared !== 'application/octet-stream' ? declared : sniffMimeType(bytes);
+    // The Blob's own type is what a read of it would hash (mime as the Blob normalised it), without reading it back.
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
-    if (proven !== undefined) return { key, type: 'blob', hash: proven, bytes, mime, value: blob };
-    return encodeItem({ key, type: 'blob', value: blob }, keys.hashKey);
+    return encodedBlob(key, bytes, blob.type, blob, keys.hashKey, proven);
   }
   if (entry.type === 'idb') return decodeIdbObject(key, entry, body, keys, objectKey, proven);
   const json = await decryptJson(keys.contentKey, body, objectKey);
