@@ -314,9 +314,6 @@ export class SyncEngine {
     // records that say so are committed below.
     const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
     const fail = (key: string, e: unknown) => this.fail(memo, key, e);
-    // What every download said about the password, not only the first wave's: a wave of missing objects lets
-    // the others go, and those still tell.
-    const proof = { decrypted: false, wrong: false };
     await mapPool(pulls, this.opt.concurrency, async (a) => {
       const proving = (await gate?.enter()) ?? false;
       let decrypted = false;
@@ -328,17 +325,16 @@ export class SyncEngine {
         error = e;
         this.fail(memo, a.key, e);
       } finally {
-        const outcome = decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other';
-        if (outcome === 'decrypted') proof.decrypted = true;
-        if (outcome === 'wrong-password') proof.wrong = true;
-        if (proving) gate!.settle(outcome);
+        // Every download's word counts, not only the first wave's: a wave of missing objects lets the others go,
+        // and those still tell.
+        gate?.settle(decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other', proving);
       }
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
     await writer?.drain();
     if (gate) {
-      if (proof.decrypted) passwordCheck = expected!;
-      else if (proof.wrong) throw wrongPasswordError();
+      if (gate.proven) passwordCheck = expected!;
+      else if (gate.wrong) throw wrongPasswordError();
       // Nothing decrypted either way (missing objects): proven as a cycle without downloads would be.
       else passwordCheck = await this.checkPassword(expected!, remote.meta, plan.actions);
     }

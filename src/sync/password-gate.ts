@@ -22,6 +22,7 @@ export class PasswordGate {
   private entered = 0;
   private settled = 0;
   private wrongCount = 0;
+  private decrypted = false;
   private verdict: 'pending' | 'proven' | 'unproven' | 'wrong' = 'pending';
   private readonly waiters: { resolve(): void; reject(e: unknown): void }[] = [];
 
@@ -44,23 +45,28 @@ export class PasswordGate {
     return false;
   }
 
-  /** What a first-wave download found out about the password. */
-  settle(outcome: ProofOutcome): void {
-    this.settled += 1;
+  /**
+   * What a download found out about the password: every download's word counts for `proven` and `wrong`; a
+   * first-wave one's (`firstWave`, what `enter` answered) also decides whether the others may start.
+   */
+  settle(outcome: ProofOutcome, firstWave = true): void {
+    if (outcome === 'decrypted') this.decrypted = true;
     if (outcome === 'wrong-password') this.wrongCount += 1;
+    if (!firstWave) return;
+    this.settled += 1;
     if (this.verdict !== 'pending') return;
     if (outcome === 'decrypted') this.decide('proven');
     else if (this.settled >= this.firstWave) this.decide(this.wrongCount > 0 ? 'wrong' : 'unproven');
   }
 
-  /** Proven by a download that decrypted. */
+  /** A download decrypted: the password is right. */
   get proven(): boolean {
-    return this.verdict === 'proven';
+    return this.decrypted;
   }
 
-  /** Every first-wave download failed, some as a wrong password, none decrypted. */
+  /** No download decrypted and at least one failed as a wrong password. */
   get wrong(): boolean {
-    return this.verdict === 'wrong';
+    return !this.decrypted && this.wrongCount > 0;
   }
 
   private decide(verdict: 'proven' | 'unproven' | 'wrong'): void {

@@ -57,5 +57,11 @@ describe('PasswordGate', () => {
     expect(outcomes).toEqual([true, true, false]);
     expect(gate.proven).toBe(false);
     expect(gate.wrong).toBe(false);
+    // The downloads let through still tell: a wrong password first, then one that decrypts outweighs it.
+    gate.settle('wrong-password', false);
+    expect(gate.wrong).toBe(true);
+    gate.settle('decrypted', false);
+    expect([gate.proven, gate.wrong]).toEqual([true, false]);
+    expect(await gate.enter()).toBe(false);
   });
 });
