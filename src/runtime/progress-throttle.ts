@@ -1,8 +1,8 @@
 /**
  * Progress events at a pace a person can read. The engine reports every item (hundreds per second on a first
- * sync); each report redraws the modal's bar and text, and without GPU compositing (headless, many VMs) each
- * redraw re-blurs the whole page behind the modal: at one redraw per item that took more CPU than the sync
- * itself. So: the first report of a run and the last (done === total) go out at once, a change of phase or
+ * sync); each report redraws the modal's bar and text (a layout, a paint and a composite of the frame), and at
+ * one redraw per item that took more CPU than the sync itself (before the blur moved off the dialog's area,
+ * styles.ts, each redraw also re-blurred the whole page). So: the first report of a run and the last (done === total) go out at once, a change of phase or
  * total too, and the ones between at most every `intervalMs` (half a second by default: a count that changes
  * twice a second is easy to read), the newest winning. A trailing report is never lost: it goes out when the
  * interval ends.

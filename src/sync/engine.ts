@@ -212,7 +212,9 @@ export class SyncEngine {
     // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
     // records are needed, so an idle cycle reads nothing but the state record.
     const full = req.full || baseCount === 0;
-    const baseMap = known?.baseMap ?? (full || remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]));
+    // A full look the request did not ask for (an empty base) reads them now.
+    const whole = known ?? (full ? await this.readBaseAndListing() : undefined);
+    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]));
 
     // 3. Which keys to look at.
     let localListing: LocalKey[] | undefined;
@@ -221,10 +223,9 @@ export class SyncEngine {
       if (host.isExcluded(k)) return; // per-device exclusions never purge the shared index (W11)
       if (!candidates.has(k) || (t && !candidates.get(k))) candidates.set(k, t);
     };
-    if (full) {
-      // Types from the base spare the listing from reading values just to tell Blobs apart; the values are
-      // read once, below, to hash them.
-      localListing = known?.localListing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type }));
+    if (whole) {
+      // The listing is typed from the base (readBaseAndListing); the values are read once, below, to hash them.
+      localListing = whole.localListing;
       for (const l of localListing) add(l.key, l.type);
       for (const [k, r] of baseMap) add(k, r.type);
       for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
