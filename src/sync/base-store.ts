@@ -5,6 +5,7 @@
  */
 import { unwrap, wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ItemType } from '../host/types';
+import type { Journal, PendingCommit } from './commit-journal';
 
 export const SYNC_DB_NAME = 'tcs-cloudsync-sync';
 
@@ -49,8 +50,14 @@ export interface SyncState {
   retry?: Record<string, { sig: string | null; transient: boolean }>;
 }
 
+/** A journal record as stored: the key beside its pending commit (commit-journal.ts). */
+export interface JournalRecord extends PendingCommit {
+  key: string;
+}
+
 interface SyncDb extends DBSchema {
   base: { key: string; value: BaseRecord };
+  journal: { key: string; value: JournalRecord };
   conflicts: { key: number; value: ConflictRecord; indexes: { byKey: string } };
   state: { key: string; value: SyncState | CachedIndex };
 }
@@ -70,12 +77,16 @@ export class BaseStore {
   static async open(factory: IDBFactory, name = SYNC_DB_NAME): Promise<BaseStore> {
     // idb's openDB only uses the global indexedDB; each simulated device in the tests has its own factory,
     // so the request is made by hand and then wrapped.
-    const req = factory.open(name, 1);
-    req.onupgradeneeded = () => {
+    const req = factory.open(name, 2);
+    req.onupgradeneeded = (event) => {
       const d = req.result;
-      d.createObjectStore('base', { keyPath: 'key' });
-      d.createObjectStore('conflicts', { keyPath: 'id', autoIncrement: true }).createIndex('byKey', 'key');
-      d.createObjectStore('state');
+      if (event.oldVersion < 1) {
+        d.createObjectStore('base', { keyPath: 'key' });
+        d.createObjectStore('conflicts', { keyPath: 'id', autoIncrement: true }).createIndex('byKey', 'key');
+        d.createObjectStore('state');
+      }
+      // Version 2: the commit journal (commit-journal.ts).
+      if (event.oldVersion < 2) d.createObjectStore('journal', { keyPath: 'key' });
     };
     const raw = await new Promise<IDBDatabase>((resolve, reject) => {
       req.onsuccess = () => resolve(req.result);
@@ -115,8 +126,16 @@ export class BaseStore {
    * Applies one cycle's outcome in one transaction: all of it or none of it. `index` replaces the cached
    * metadata.json text (null forgets it; absent leaves it), so an idle cycle never rewrites a megabyte.
    */
-  async commit(changes: { put: BaseRecord[]; remove: string[]; state: Partial<SyncState>; conflicts: ConflictRecord[]; index?: CachedIndex | null }): Promise<void> {
-    const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
+  async commit(changes: {
+    put: BaseRecord[];
+    remove: string[];
+    state: Partial<SyncState>;
+    conflicts: ConflictRecord[];
+    index?: CachedIndex | null;
+    /** Journal records to write (replacing the key's) and keys whose record goes. */
+    journal?: { put: JournalRecord[]; remove: string[] };
+  }): Promise<void> {
+    const tx = this.db.transaction(['base', 'state', 'conflicts', 'journal'], 'readwrite');
     // The plain store: a fresh device's first cycle puts a record per item (hundreds), and each request through
     // idb's wrapper would make a promise nobody awaits. Their failures abort the transaction, which tx.done reports.
     const base = unwrap(tx.objectStore('base')) as unknown as IDBObjectStore;
@@ -129,6 +148,28 @@ export class BaseStore {
     else if (changes.index) void st.put(changes.index, 'index');
     const c = tx.objectStore('conflicts');
     for (const r of changes.conflicts) void c.add(r);
+    if (changes.journal) {
+      const j = unwrap(tx.objectStore('journal')) as unknown as IDBObjectStore;
+      for (const k of changes.journal.remove) j.delete(k);
+      for (const r of changes.journal.put) j.put(r);
+    }
+    await tx.done;
+  }
+
+  /** The commit journal: read only when the index changed (an idle cycle never reads it). */
+  async journal(): Promise<Journal> {
+    const rows = await this.db.getAll('journal');
+    const out: Journal = {};
+    for (const { key, ...pending } of rows) out[key] = pending;
+    return out;
+  }
+
+  /** Writes journal records on their own: the uploads a cycle is about to commit, before the index write. */
+  async journalPut(records: JournalRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const tx = this.db.transaction('journal', 'readwrite');
+    const j = unwrap(tx.store) as unknown as IDBObjectStore;
+    for (const r of records) j.put(r);
     await tx.done;
   }
 
@@ -151,8 +192,8 @@ export class BaseStore {
 
   /** Forgets everything (another bucket, another password, or "forget this device"). */
   async clear(): Promise<void> {
-    const tx = this.db.transaction(['base', 'state', 'conflicts'], 'readwrite');
-    await Promise.all([tx.objectStore('base').clear(), tx.objectStore('state').clear(), tx.objectStore('conflicts').clear(), tx.done]);
+    const tx = this.db.transaction(['base', 'state', 'conflicts', 'journal'], 'readwrite');
+    await Promise.all([tx.objectStore('base').clear(), tx.objectStore('state').clear(), tx.objectStore('conflicts').clear(), tx.objectStore('journal').clear(), tx.done]);
   }
 
   close(): void {

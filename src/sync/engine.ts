@@ -28,7 +28,8 @@ import { keyedHash } from '../crypto';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
 import type { CloudStore, GetResult } from '../providers/cloud-store';
-import type { BaseRecord, BaseStore, ConflictRecord, SyncState } from './base-store';
+import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, SyncState } from './base-store';
+import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
 import { PasswordGate } from './password-gate';
@@ -100,18 +101,21 @@ function wrongPasswordError(): CloudSyncError {
   );
 }
 
-/** The signature of a metadata entry: what the base remembers to tell "changed remotely" from "same". */
-export function entrySig(entry: MetadataEntry): string {
-  if (isTombstone(entry)) return `t:${entry.deleted}:${entry.tombstoneVersion ?? 1}`;
-  const e = entry as LiveEntry;
-  if (typeof e.tcsHash === 'string') return `h:${e.type}:${e.tcsHash}`;
-  return `o:${JSON.stringify([e.type, e.synced, e.lastModified, e.size ?? null, e.chatFingerprint ?? null, e.blobType ?? null])}`;
-}
+export { entrySig };
 
 function baseState(r: BaseRecord | undefined): BaseState {
   if (!r) return { kind: 'absent' };
   if (r.kind === 'tombstone') return { kind: 'tombstone', sig: r.sig };
   return { kind: 'live', hash: r.hash ?? '', sig: r.sig };
+}
+
+/**
+ * The base the planner sees. For a key another writer wrote over our entry without having seen it, the base
+ * is what both writes replaced: the key changed on both sides and is reconciled (merged, or kept both).
+ */
+function plannedBase(r: BaseRecord | undefined, concurrent: PendingCommit | undefined): BaseState {
+  if (!concurrent) return baseState(r);
+  return concurrent.replaced === null ? { kind: 'absent' } : { kind: 'live', hash: '', sig: `replaced:${concurrent.replaced}` };
 }
 
 function remoteState(e: MetadataEntry | undefined): RemoteState {
@@ -136,7 +140,7 @@ interface CycleMemo {
   failures: Map<string, boolean>;
 }
 
-/** Failures that say nothing about the object itself: try again next cycle. */
+/** Failures that are about the object itself: tried again when its entry changes, not every cycle. */
 const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
 
 export class SyncEngine {
@@ -144,6 +148,11 @@ export class SyncEngine {
   private readonly now: () => number;
   private requests = 0;
   private lastParsed?: { etag: string; meta: Metadata };
+  /**
+   * Hashes of the item objects this page uploaded per key, until a commit records one: an upload whose answer
+   * was lost, or whose index write failed, left our own object behind, and our next upload may replace it.
+   */
+  private readonly sent = new Map<string, Set<string>>();
 
   constructor(private readonly deps: EngineDeps) {
     this.opt = { ...DEFAULTS, ...deps.options };
@@ -206,7 +215,16 @@ export class SyncEngine {
     //    after a page load) needs the whole base and the local listing whatever the index says: they are read
     //    while the request travels.
     const early = req.full ? this.readBaseAndListing() : undefined;
-    const [remote, baseCount, known] = await Promise.all([this.readMetadata(state), base.count(), early]);
+    const [read, baseCount, known] = await Promise.all([this.readMetadata(state), base.count(), early]);
+    // The commit journal (commit-journal.ts) is judged against every index that changed since we read it last:
+    // entries of ours that a stale writer overwrote are written again, keys it wrote over unseen are reconciled.
+    let journal: Journal | undefined;
+    const judged = read.changed ? readJournal(read.meta.items, (journal = await base.journal()), now) : undefined;
+    const repairs = judged?.repairs ?? {};
+    const concurrent = judged?.concurrent ?? new Map<string, PendingCommit>();
+    const repairKeys = Object.keys(repairs);
+    if (repairKeys.length) this.log('info', `Another device wrote back an older metadata.json over ${repairKeys.length} of this device's changes; writing them again`, { keys: repairKeys });
+    const remote = repairKeys.length ? { ...read, meta: { ...read.meta, items: { ...read.meta.items, ...repairs } } } : read;
     const dirty = req.dirty ?? new Map();
     const retryKeys = Object.keys(state.retry ?? {});
     // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
@@ -243,10 +261,11 @@ export class SyncEngine {
       const e = remote.meta.items[k];
       if (r.transient || (e ? entrySig(e) : null) !== r.sig) add(k, baseMap.get(k)?.type ?? e?.type);
     }
+    for (const k of [...repairKeys, ...concurrent.keys()]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
     const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
-      await this.commit({ ...state, retry }, remote, [], [], []);
+      await this.commit({ ...state, retry }, remote, [], [], [], { put: [], remove: judged?.drop ?? [] });
       return;
     }
 
@@ -259,7 +278,7 @@ export class SyncEngine {
       const info = local.get(key);
       const remoteEntry = remote.meta.items[key];
       const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
-      inputs.push({ key, base: baseState(baseMap.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry) });
+      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry) });
     }
     // The guard's measure of "how much this device knows": live records when all were read, else all records.
     const liveBase = full || remote.changed ? [...baseMap.values()].filter((r) => r.kind === 'live').length : baseCount;
@@ -315,13 +334,17 @@ export class SyncEngine {
     // records that say so are committed below.
     const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
     const fail = (key: string, e: unknown) => this.fail(memo, key, e);
+    // Entries of ours found under another writer's entry (our object won the race for the same key).
+    const republish = new Map<string, { entry: MetadataEntry; record: BaseRecord }>();
+    const ours = (key: string, hash: string) => this.ownObject(key, hash, journal);
     await mapPool(pulls, this.opt.concurrency, async (a) => {
       const proving = (await gate?.enter()) ?? false;
       let decrypted = false;
       let error: unknown;
       try {
         const decoded = () => void (decrypted = true);
-        await this.pull(a, remote.meta, local.get(a.key), dirty.get(a.key)?.at ?? 0, now, { basePut, conflicts, toUpload, report, writer, fail, decoded });
+        const changedAt = dirty.get(a.key)?.at ?? concurrent.get(a.key)?.at ?? 0;
+        await this.pull(a, remote.meta, local.get(a.key), changedAt, now, { basePut, conflicts, toUpload, report, writer, fail, decoded, republish, ours, concurrent: concurrent.get(a.key) });
       } catch (e) {
         error = e;
         this.fail(memo, a.key, e);
@@ -352,10 +375,11 @@ export class SyncEngine {
         this.fail(memo, a.key, err);
       }
     }
-    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0) {
+    const resolved = [...(judged?.drop ?? []), ...[...concurrent.keys()].filter((k) => !memo.failures.has(k))];
+    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0 && repairKeys.length === 0 && republish.size === 0) {
       // Nothing goes up: the base records, the state and the index in one transaction (the end of every cycle
       // that only brought changes in, a fresh device's first one among them).
-      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, basePut, baseRemove, conflicts);
+      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, basePut, baseRemove, conflicts, { put: [], remove: resolved });
       this.finishReport(report, []);
       return;
     }
@@ -371,10 +395,16 @@ export class SyncEngine {
     // 8. Local → cloud: item objects first.
     for (const a of byKind('upload')) uploadKeys.add(a.key);
     for (const e of toUpload) uploadKeys.delete(e.key);
-    const newEntries: Record<string, MetadataEntry> = {};
+    const newEntries: Record<string, MetadataEntry> = { ...repairs };
     const uploadedRecords: BaseRecord[] = [];
+    for (const [key, r] of republish) {
+      newEntries[key] = r.entry;
+      uploadedRecords.push(r.record);
+    }
     const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
-    if (uploads.length || byKind('tombstone').length) await this.deps.beforeWrites?.();
+    if (uploads.length || byKind('tombstone').length || repairKeys.length || republish.size) await this.deps.beforeWrites?.();
+    // Our own objects left by an earlier cycle that did not commit may be replaced (putItem).
+    if (uploads.length) journal ??= await base.journal();
     // The values to upload are read a batch per transaction, one batch ahead of the workers (read-ahead.ts).
     const readKeys = [...uploadKeys].map((key) => ({ key, type: local.get(key)!.type }));
     const reader = new ReadAhead(readKeys, 8, (keys) => this.getMany(keys));
@@ -384,23 +414,26 @@ export class SyncEngine {
       try {
         let encoded: Encoded | undefined = typeof u === 'string' ? await this.encodeTaken(reader, i - toUpload.length) : u;
         if (!encoded) return; // gone meanwhile: the next cycle sees a deletion
-        const { type, hash } = encoded;
+        const { type, hash, dates } = encoded;
         const previous = remote.meta.items[key];
         const prevLive = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
         let entry: LiveEntry;
         const done = memo.uploaded.get(key);
         if (done && done.hash === hash) {
-          entry = done.entry; // uploaded in an earlier attempt of this cycle
+          entry = { ...done.entry }; // uploaded in an earlier attempt of this cycle
         } else {
           entry = entryFor(encoded, prevLive, now);
           const body = await encryptEncoded(encoded, this.deps.keys.contentKey);
           // The value and its text are not needed while the body travels: held across the request they would
           // outlive the young-generation collections and pile up as old garbage (the upload's heap peak).
           encoded = undefined;
-          const etag = await this.putItem({ key, type, hash }, body, prevLive, now);
+          this.sentFor(key).add(hash);
+          const etag = await this.putItem({ key, type, hash, dates }, body, previous, now, journal);
           if (etag) entry.tcsEtag = etag;
           memo.uploaded.set(key, { hash, entry });
         }
+        // Names the entry it replaces, so a reader tells a writer that saw it from one that did not.
+        entry.tcsPrev = previous ? entryIdentity(previous) : NO_PREDECESSOR;
         newEntries[key] = entry;
         uploadedRecords.push({ key, type, kind: 'live', hash, sig: entrySig(entry) });
       } catch (e) {
@@ -411,22 +444,47 @@ export class SyncEngine {
     for (const a of byKind('tombstone')) {
       const previous = remote.meta.items[a.key];
       const t = makeTombstone({ type: previous.type, deleted: now, synced: now, previous, withDeletedAt: true });
+      t.tcsPrev = entryIdentity(previous);
       newEntries[a.key] = t;
       uploadedRecords.push({ key: a.key, type: previous.type, kind: 'tombstone', sig: entrySig(t) });
     }
 
     // 9. The index, by compare-and-swap; then the base.
     if (Object.keys(newEntries).length === 0) {
-      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, [], [], []);
+      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, [], [], [], { put: [], remove: resolved });
       this.finishReport(report, []);
       return;
     }
     const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...newEntries } }, now);
     next.lastSync = now;
-    const written = await this.writeMetadata(next, remote.etag, newEntries);
+    // Journaled before the index write (uncommitted: they name the objects we uploaded), confirmed with the base.
+    const entries: JournalRecord[] = Object.entries(newEntries).map(([key, entry]) => {
+      const before = Object.prototype.hasOwnProperty.call(remote.meta.items, key) ? remote.meta.items[key] : undefined;
+      const replaced = key in repairs ? journal![key].replaced : before ? entryIdentity(before) : null;
+      return { key, entry, replaced, at: now, committed: false };
+    });
+    await base.journalPut(entries);
+    const written = await this.writeMetadata(next, remote.etag);
     this.lastParsed = { etag: written.etag, meta: written.meta };
-    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, written.meta, memo) }, written, uploadedRecords, [], []);
+    for (const key of Object.keys(newEntries)) this.sent.delete(key);
+    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, written.meta, memo) }, written, uploadedRecords, [], [], {
+      put: entries.map((r) => ({ ...r, committed: true })),
+      remove: resolved,
+    });
     this.finishReport(report, uploadedRecords);
+  }
+
+  private sentFor(key: string): Set<string> {
+    let s = this.sent.get(key);
+    if (!s) this.sent.set(key, (s = new Set()));
+    return s;
+  }
+
+  /** Whether an object of `key` with this hash is one this device uploaded and has not committed yet. */
+  private ownObject(key: string, hash: string, journal: Journal | undefined): boolean {
+    if (this.sent.get(key)?.has(hash)) return true;
+    const p = journal?.[key];
+    return !!p && !isTombstone(p.entry) && p.entry.tcsHash === hash;
   }
 
   private finishReport(report: CycleResult, records: BaseRecord[]) {
@@ -461,25 +519,41 @@ export class SyncEngine {
   }
 
   /**
-   * Uploads one item object. When the entry we planned against names its object's ETag, the upload is
-   * conditional on it: if another device rewrote the object since, we must not overwrite its edit, so the key
-   * is reconciled on the next cycle instead. Returns the new object's ETag.
+   * Uploads one item object. Where the store honours preconditions the upload is conditional: on the ETag the
+   * planned entry names (another device may have rewritten the object since; we must not overwrite its edit),
+   * or on absence for a key that has no entry at all (two devices creating it at once). Returns the new ETag.
    */
-  private async putItem(e: Pick<Encoded, 'key' | 'type' | 'hash'>, body: Uint8Array, planned: LiveEntry | undefined, now: number): Promise<string | undefined> {
+  private async putItem(
+    e: Pick<Encoded, 'key' | 'type' | 'hash' | 'dates'>,
+    body: Uint8Array,
+    previous: MetadataEntry | undefined,
+    now: number,
+    journal: Journal | undefined,
+  ): Promise<string | undefined> {
     const objectKey = objectKeyFor(e.key, e.type);
-    const conditional = this.store.capabilities.conditionalPut && typeof planned?.tcsEtag === 'string';
+    const planned = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
+    const conditions = !this.store.capabilities.conditionalPut
+      ? {}
+      : typeof planned?.tcsEtag === 'string'
+        ? { ifMatch: planned.tcsEtag }
+        : previous === undefined
+          ? { ifNoneMatch: '*' as const }
+          : {};
     try {
-      return (await this.count(this.store.put(objectKey, body, conditional ? { ifMatch: planned!.tcsEtag } : {}))).etag;
+      return (await this.count(this.store.put(objectKey, body, conditions))).etag;
     } catch (err) {
       if (!isCloudSyncError(err, 'precondition-failed')) throw err;
     }
-    // The object is not the one the index describes. Ours, from a write whose answer was lost? Take it.
+    // The object is not the one the index describes. Ours, from a write whose answer was lost or whose cycle
+    // did not commit? Take it, or replace it.
     const current = await this.count(this.store.get(objectKey));
     if (current.kind === 'found') {
-      const held = await decodeObject(e.key, { ...planned!, type: e.type }, current.body, this.deps.keys, objectKey).catch(() => undefined);
+      // Read as if it held our value's Dates: where it holds our value, it then hashes as ours.
+      const held = await decodeObject(e.key, { synced: 0, lastModified: 0, type: e.type, tcsDates: e.dates }, current.body, this.deps.keys, objectKey).catch(() => undefined);
       if (held?.hash === e.hash) return current.etag;
-      // Left behind long ago by a writer that never finished: safe to replace. Written just now: in flux.
-      if (now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
+      // Left by this device, or long ago by a writer that never finished: safe to replace. Written just now by
+      // another device: in flux, reconciled once its entry is published.
+      if ((held && this.ownObject(e.key, held.hash, journal)) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
         return (await this.count(this.store.put(objectKey, body, { ifMatch: current.etag }))).etag;
       }
     }
@@ -595,32 +669,17 @@ export class SyncEngine {
   }
 
   /**
-   * Writes metadata.json so that no other device's entries are lost; throws precondition-failed to re-plan.
-   * Returns what the bucket holds under the new ETag — with a compare-and-swap exactly what we wrote; without,
-   * what we read back, which may carry another writer's entries too.
+   * Writes metadata.json: a compare-and-swap where the store honours it (throws precondition-failed to re-plan),
+   * a plain write where it does not. There, a writer that read an older index may still write over ours
+   * later, which no read-back right now could see: the commit journal finds and repairs it on a later read.
    */
-  private async writeMetadata(next: Metadata, etag: string | null, mine: Record<string, MetadataEntry>): Promise<{ etag: string; meta: Metadata; text: string }> {
+  private async writeMetadata(next: Metadata, etag: string | null): Promise<{ etag: string; meta: Metadata; text: string }> {
     const text = serializeMetadata(next);
     const body = toBytes(text);
     const put = { contentType: 'application/json', cacheControl: 'no-cache, no-store, max-age=0, must-revalidate' };
-    if (this.store.capabilities.conditionalPut) {
-      const res = await this.count(this.store.put(METADATA_KEY, body, etag ? { ...put, ifMatch: etag } : { ...put, ifNoneMatch: '*' }));
-      return { etag: res.etag, meta: next, text };
-    }
-    // No compare-and-swap here: write, read back, and make sure our entries survived a concurrent writer.
-    await this.count(this.store.put(METADATA_KEY, body, put));
-    const back = await this.count(this.store.get(METADATA_KEY));
-    if (back.kind !== 'found') throw new CloudSyncError('precondition-failed', 'metadata.json vanished right after it was written.');
-    const backText = utf8.decode(back.body);
-    const seen = parseMetadata(backText);
-    for (const [k, e] of Object.entries(mine)) {
-      if (!seen.items[k] || entrySig(seen.items[k]) !== entrySig(e)) {
-        throw new CloudSyncError('precondition-failed', 'Another device wrote metadata.json at the same moment; syncing again.');
-      }
-    }
-    // Another writer's entries came along: forget the ETag, so the next cycle reads and plans the whole index
-    // instead of trusting a 304 for entries this cycle never planned.
-    return { etag: backText === text ? back.etag : '', meta: seen, text: backText };
+    const conditions = this.store.capabilities.conditionalPut ? (etag ? { ifMatch: etag } : { ifNoneMatch: '*' as const }) : {};
+    const res = await this.count(this.store.put(METADATA_KEY, body, { ...put, ...conditions }));
+    return { etag: res.etag, meta: next, text };
   }
 
   private async commit(
@@ -629,11 +688,13 @@ export class SyncEngine {
     put: BaseRecord[],
     remove: string[],
     conflicts: ConflictRecord[],
+    journal?: { put: JournalRecord[]; remove: string[] },
   ) {
     await this.deps.base.commit({
       put,
       remove,
       conflicts,
+      journal,
       // The cached index changes only with a new text; a 304 leaves it alone, a missing index forgets it.
       index: remote.etag ? (remote.text !== null ? { etag: remote.etag, text: remote.text } : undefined) : null,
       state: { scope: this.deps.scope, etag: remote.etag, passwordCheck: state.passwordCheck, retry: state.retry, lastSync: this.now() },
@@ -698,6 +759,12 @@ export class SyncEngine {
       fail: (key: string, e: unknown) => void;
       /** Called once the object decrypted: the password is right (password-gate.ts). */
       decoded?: () => void;
+      /** Entries of ours to write again, found under another writer's entry. */
+      republish?: Map<string, { entry: MetadataEntry; record: BaseRecord }>;
+      /** Whether an object with this hash is one this device uploaded (commit journal, this page's uploads). */
+      ours?: (key: string, hash: string) => boolean;
+      /** Our entry that another writer wrote over unseen, when this is such a key. */
+      concurrent?: PendingCommit;
     },
   ) {
     const { host, keys } = this.deps;
@@ -710,7 +777,19 @@ export class SyncEngine {
     const remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
     out.decoded?.();
 
-    // An object that does not match its entry's hash is being rewritten by another device right now.
+    // An object that does not match its entry's hash. Ours: two devices wrote the key at once, our object came
+    // last and theirs is gone from the bucket; publish the entry that describes it, so their device sees a
+    // concurrent write and merges its value in (commit-journal.ts). Not ours: it is being rewritten by another
+    // device right now, which will publish its entry.
+    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash && out.ours?.(a.key, remote.hash)) {
+      const mine = out.concurrent && !isTombstone(out.concurrent.entry) && out.concurrent.entry.tcsHash === remote.hash ? { ...out.concurrent.entry } : entryFor(remote, entry, now);
+      mine.tcsEtag = res.etag;
+      // Not named as built on theirs: it was not, and their device must see that.
+      mine.tcsPrev = `unseen:${entryIdentity(entry)}`;
+      out.republish?.set(a.key, { entry: mine, record: { key: a.key, type: remote.type, kind: 'live', hash: remote.hash, sig: entrySig(mine) } });
+      if (localInfo?.hash !== remote.hash) out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" changed on this device since it was uploaded; it will sync on the next cycle.`));
+      return;
+    }
     if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
       if (now - Math.max(entry.synced || 0, res.lastModified ?? 0) < this.opt.inFluxMs) {
         throw new CloudSyncError('sync-conflict', `"${a.key}" is being written by another device; it will sync on the next cycle.`);

@@ -14,7 +14,18 @@ export class FaultyStore implements CloudStore {
   /** Faults to apply, in order, one per request (undefined = pass). */
   private queue: (Fault | undefined)[] = [];
   private crashArmed = false;
+  /** Event-loop turns each request waits before it is sent: a slower device, so races do not run in lockstep. */
+  lag = 0;
   requests = 0;
+  private hold?: { reached: () => void; release: Promise<void> };
+
+  /**
+   * The next read of metadata.json answers, then the device waits until `release` settles: another device can
+   * write the index meanwhile, and this one goes on from what it read (a stale writer). Resolves once it waits.
+   */
+  holdAfterIndexRead(release: Promise<void>): Promise<void> {
+    return new Promise((reached) => (this.hold = { reached, release }));
+  }
 
   constructor(private readonly inner: CloudStore) {
     this.kind = inner.kind;
@@ -34,10 +45,13 @@ export class FaultyStore implements CloudStore {
   clear(): void {
     this.queue = [];
     this.crashArmed = false;
+    this.lag = 0;
+    this.hold = undefined;
   }
 
   private async run<T>(key: string, isMetadataWrite: boolean, op: () => Promise<T>): Promise<T> {
     this.requests++;
+    for (let i = 0; i < this.lag; i++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (isMetadataWrite && this.crashArmed) {
       this.crashArmed = false;
       throw new CloudSyncError('aborted', 'simulated crash between the item uploads and the metadata write');
@@ -57,8 +71,15 @@ export class FaultyStore implements CloudStore {
     }
   }
 
-  get(key: string, options?: GetOptions) {
-    return this.run(key, false, () => this.inner.get(key, options));
+  async get(key: string, options?: GetOptions) {
+    const res = await this.run(key, false, () => this.inner.get(key, options));
+    const hold = key === 'metadata.json' ? this.hold : undefined;
+    if (hold) {
+      this.hold = undefined;
+      hold.reached();
+      await hold.release;
+    }
+    return res;
   }
   put(key: string, body: Uint8Array, options?: PutOptions) {
     return this.run(key, key === 'metadata.json', () => this.inner.put(key, body, options));
