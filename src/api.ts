@@ -2,7 +2,7 @@
  * The extension's public API on `window.typingMindCloudSync`, for automation, other extensions and tests.
  * It is also the load guard the original uses: when the global is already set, neither script starts.
  */
-export type SyncState = 'idle' | 'syncing' | 'success' | 'error' | 'disabled' | 'unconfigured';
+export type SyncState = 'idle' | 'syncing' | 'success' | 'error' | 'needs-you' | 'disabled' | 'unconfigured';
 
 export interface SyncStatus {
   state: SyncState;
@@ -12,8 +12,10 @@ export interface SyncStatus {
   pending: number;
   /** This tab runs the syncs (leader) or forwards to the tab that does. */
   leader: boolean;
-  /** Human text for the latest error, when state is 'error'. */
+  /** Human text for the latest error, when state is 'error' (or what is asked, when 'needs-you'). */
   error?: string;
+  /** When state is 'needs-you': what the sync waits for. Answered by `answerHeldDeletions`. */
+  needs?: { kind: 'deletions'; count: number; reason: string };
 }
 
 export interface SyncReport {
@@ -50,6 +52,11 @@ export interface CloudSyncApi {
   readonly ready: Promise<void>;
   readonly status: SyncStatus;
   syncNow(): Promise<SyncReport>;
+  /**
+   * Answers deletions the mass-deletion guard holds (status 'needs-you'): 'delete' deletes them everywhere,
+   * 'restore' brings them back (from the cloud to this device, or from this device to the cloud). Then syncs.
+   */
+  answerHeldDeletions(answer: 'delete' | 'restore'): Promise<SyncReport>;
   runDailyBackup(): Promise<BackupInfo | null>;
   createSnapshot(name: string): Promise<BackupInfo>;
   listBackups(): Promise<BackupInfo[]>;

@@ -225,17 +225,21 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         const taken = dirty.take(dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
         setStatus({ state: 'syncing', error: undefined });
         try {
-          let r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
+          const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
           await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
           if (full) lastFull = now;
-          if (r.held.length && trigger === 'manual' && win.confirm(`${r.holdReason}\n\nDelete them now?`)) {
-            for (const h of r.held) confirmed.add(h.key);
-            r = await engine.runCycle({ full: false, dirty: new Map(), confirmedDeletions: confirmed });
-          }
           const failed = new Set(r.failedKeys);
           dirty.mark(taken.filter((e) => failed.has(e.key)));
           if (r.downloaded.length || r.deleted.some((k) => !r.uploaded.includes(k))) showReloadNotice(win.document, r.downloaded.length + r.deleted.length);
-          setStatus({ state: r.errors.length || r.held.length ? 'error' : 'success', lastSync: Date.now(), error: r.holdReason ?? (r.errors[0] && `${r.errors.length} item(s) could not be synced: ${r.errors[0].message}`) });
+          // Held deletions wait for the user (no blocking dialog): the dot and the modal ask, with both answers
+          // (answerHeldDeletions). The question is kept in the sync state, so every later cycle asks it again.
+          const needs = r.held.length ? { kind: 'deletions' as const, count: r.held.length, reason: r.holdReason ?? `${r.held.length} deletion(s) wait for your answer.` } : undefined;
+          setStatus({
+            state: needs ? 'needs-you' : r.errors.length ? 'error' : 'success',
+            lastSync: Date.now(),
+            needs,
+            error: needs?.reason ?? (r.errors[0] && `${r.errors.length} item(s) could not be synced: ${r.errors[0].message}`),
+          });
           bus.emit('synced', r);
           resolveReady();
           if (trigger !== 'manual') dailyBackupIfDue(backups).catch(() => {}); // logged; the next cycle retries
@@ -323,6 +327,15 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           return { ok: true, problems: [], probe: steps, message: 'Saved. The connection works; the page reloads to start syncing.' };
         } catch (e) {
           return { ok: false, problems: [], message: e instanceof Error ? e.message : String(e) };
+        }
+      },
+      async answerHeld(answer) {
+        try {
+          const report = await api.answerHeldDeletions(answer);
+          const n = answer === 'delete' ? report.deleted.length : report.downloaded.length + report.uploaded.length;
+          return { ok: report.errors.length === 0, message: answer === 'delete' ? `Deleted ${n} item(s) everywhere.` : `Brought back ${n} item(s).` };
+        } catch (e) {
+          return { ok: false, message: e instanceof Error ? e.message : String(e) };
         }
       },
       async syncNow() {
@@ -446,6 +459,12 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     },
     async syncNow() {
       return requireSession().runtime.syncNow();
+    },
+    async answerHeldDeletions(answer: 'delete' | 'restore') {
+      const s = requireSession();
+      // Recorded in the sync state, where the cycle of whichever tab leads reads it.
+      await s.engine.answerHeld(answer);
+      return s.runtime.syncNow();
     },
     async runDailyBackup() {
       return dailyBackupIfDue(requireSession().backups); // no daily backups in NoSync mode, as the original

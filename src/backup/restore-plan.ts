@@ -12,7 +12,7 @@
  * - Current tombstones of keys the backup does not bring back are kept (still deleted); a backup tombstone of a
  *   key the live metadata does not mention is carried over.
  */
-import { backupObjectKeyFor, isTombstone, makeTombstone, objectKeyFor, type LiveEntry, type Metadata, type MetadataEntry } from '../cloud';
+import { backupObjectKeyFor, entryIdentity, isTombstone, makeTombstone, NO_PREDECESSOR, objectKeyFor, type LiveEntry, type Metadata, type MetadataEntry } from '../cloud';
 import type { ItemType } from '../host/types';
 
 export interface RestoreCopy {
@@ -92,7 +92,9 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
       }
       continue;
     }
-    const restored: LiveEntry = { ...entry, synced: now };
+    // Written over the live entry, having seen it (commit-journal.ts): a device whose own write it replaces
+    // takes the restore's value, it does not merge its own back in.
+    const restored: LiveEntry = { ...entry, synced: now, tcsPrev: ce ? entryIdentity(ce) : NO_PREDECESSOR };
     delete restored.tcsEtag;
     if (sameContent(entry, ce)) {
       const etag = (ce as LiveEntry).tcsEtag;
@@ -113,7 +115,7 @@ export function planRestore(input: RestorePlanInput): RestorePlan {
       setEntry(items, key, ce);
       continue;
     }
-    setEntry(items, key, makeTombstone({ type: ce.type, deleted: now, synced: now, previous: ce }));
+    setEntry(items, key, { ...makeTombstone({ type: ce.type, deleted: now, synced: now, previous: ce }), tcsPrev: entryIdentity(ce) });
     plan.tombstoned.push(key);
   }
   return plan;

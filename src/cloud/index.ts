@@ -5,3 +5,4 @@ export * from './entry-fields';
 export * from './cloud-value';
 export * from './tombstones';
 export * from './manifests';
+export * from './entry-identity';

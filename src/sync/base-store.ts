@@ -48,6 +48,12 @@ export interface SyncState {
    * a damaged object only when its entry changes (`sig`).
    */
   retry?: Record<string, { sig: string | null; transient: boolean }>;
+  /** Deletions the mass-deletion guard holds for the user's answer (kept across cycles and reloads). */
+  held?: { key: string; kind: 'delete-local' | 'tombstone' }[];
+  /** Why they are held, in words for the user. */
+  holdReason?: string;
+  /** The user's answer, given in any tab, for the next cycle of whichever tab leads. */
+  answer?: 'delete' | 'restore';
 }
 
 /** A journal record as stored: the key beside its pending commit (commit-journal.ts). */
@@ -170,6 +176,14 @@ export class BaseStore {
     const tx = this.db.transaction('journal', 'readwrite');
     const j = unwrap(tx.store) as unknown as IDBObjectStore;
     for (const r of records) j.put(r);
+    await tx.done;
+  }
+
+  /** Records the user's answer to the held deletions, for the next cycle (whichever tab of this browser runs it). */
+  async answerHeld(answer: 'delete' | 'restore'): Promise<void> {
+    const tx = this.db.transaction('state', 'readwrite');
+    const current = ((await tx.store.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
+    await tx.store.put({ ...current, answer }, 'sync');
     await tx.done;
   }
 

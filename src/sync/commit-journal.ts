@@ -21,7 +21,10 @@
  * Pure: no I/O, no clock (pass `now`). Identities are short hashes of an entry's signature and `synced`, so a
  * stale writer's verbatim copy of an old entry is recognised, while a restore (fresh `synced`) is not taken for one.
  */
+import { entryIdentity, entrySig, NO_PREDECESSOR } from '../cloud/entry-identity';
 import { isTombstone, type MetadataEntry } from '../cloud/types';
+
+export { entryIdentity, entrySig, NO_PREDECESSOR };
 
 export interface PendingCommit {
   /** The entry this device wrote (or is about to write) for the key. */
@@ -41,26 +44,8 @@ export type Journal = Record<string, PendingCommit>;
 
 export type Verdict = 'held' | 'settled' | 'superseded' | 'lost' | 'concurrent';
 
-/** `tcsPrev` of an entry written where the key had none: it names its (absent) predecessor all the same. */
-export const NO_PREDECESSOR = 'none';
-
 /** How long a committed entry is watched for a stale writer after it was written (ms). */
 export const SETTLE_MS = 15 * 60_000;
-
-/**
- * The signature the base remembers of an entry (what tells "changed remotely" from "same"). Lives here with
- * the identity built from it, so the two cannot drift apart.
- */
-export function entrySig(entry: MetadataEntry): string {
-  if (isTombstone(entry)) return `t:${entry.deleted}:${entry.tombstoneVersion ?? 1}`;
-  if (typeof entry.tcsHash === 'string') return `h:${entry.type}:${entry.tcsHash}`;
-  return `o:${JSON.stringify([entry.type, entry.synced, entry.lastModified, entry.size ?? null, entry.chatFingerprint ?? null, entry.blobType ?? null])}`;
-}
-
-/** A short, stable identity of one written entry: its signature and when it was written. */
-export function entryIdentity(entry: MetadataEntry): string {
-  return fnv1a64(`${entrySig(entry)}|${entry.synced}`);
-}
 
 /** Judges one journaled entry against what the index holds for its key now. */
 export function judge(current: MetadataEntry | undefined, pending: PendingCommit, now: number, settleMs = SETTLE_MS): Verdict {
@@ -112,16 +97,4 @@ export function readJournal(items: Record<string, MetadataEntry>, journal: Journ
     }
   }
   return out;
-}
-
-/** 64-bit FNV-1a of a string's UTF-16 code units, as 16 hex digits (pure JS: no await in the planner's path). */
-function fnv1a64(s: string): string {
-  let h1 = 0x811c9dc5 >>> 0;
-  let h2 = 0xcbf29ce4 >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ (c + 0x9e37), 0x01000193) >>> 0;
-  }
-  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }

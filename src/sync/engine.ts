@@ -33,7 +33,7 @@ import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, typ
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
 import { PasswordGate } from './password-gate';
-import { plan as makePlan, type Action, type BaseState, type KeyInput, type LocalState, type RemoteState } from './planner';
+import { plan as makePlan, type Action, type BaseState, type GuardOptions, type KeyInput, type LocalState, type RemoteState } from './planner';
 import { NewItemWriter } from './new-item-writer';
 import { mapPool } from './pool';
 import { ReadAhead } from './read-ahead';
@@ -79,6 +79,11 @@ export interface CycleRequest {
   dirty?: ReadonlyMap<string, { area: 'idb' | 'ls'; at: number }>;
   /** Deletions the user confirmed after a guard held them. */
   confirmedDeletions?: ReadonlySet<string>;
+  /**
+   * The user's answer to the deletions held in an earlier cycle: delete them everywhere, or bring them back.
+   * (An answer given in another tab arrives through the sync state instead: `answerHeld`.)
+   */
+  answer?: 'delete' | 'restore';
 }
 
 export interface CycleResult extends SyncReport {
@@ -232,7 +237,10 @@ export class SyncEngine {
     const full = req.full || baseCount === 0;
     // A full look the request did not ask for (an empty base) reads them now.
     const whole = known ?? (full ? await this.readBaseAndListing() : undefined);
-    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys]));
+    // Deletions held for the user's answer in an earlier cycle are looked at again in every cycle until answered.
+    const heldBefore = new Set((state.held ?? []).map((h) => h.key));
+    const answer = req.answer ?? state.answer;
+    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore]));
 
     // 3. Which keys to look at.
     let localListing: LocalKey[] | undefined;
@@ -261,7 +269,7 @@ export class SyncEngine {
       const e = remote.meta.items[k];
       if (r.transient || (e ? entrySig(e) : null) !== r.sig) add(k, baseMap.get(k)?.type ?? e?.type);
     }
-    for (const k of [...repairKeys, ...concurrent.keys()]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
+    for (const k of [...repairKeys, ...concurrent.keys(), ...heldBefore]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
     const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
@@ -278,22 +286,28 @@ export class SyncEngine {
       const info = local.get(key);
       const remoteEntry = remote.meta.items[key];
       const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
-      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry) });
+      const ls = (info?.type ?? baseMap.get(key)?.type ?? remoteEntry?.type) === 'ls';
+      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry), ls });
     }
-    // The guard's measure of "how much this device knows": live records when all were read, else all records.
-    const liveBase = full || remote.changed ? [...baseMap.values()].filter((r) => r.kind === 'live').length : baseCount;
-    let localCount = localListing?.length ?? -1;
-    const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone');
-    if (localCount < 0) localCount = wouldDelete ? (await host.listKeys()).length : liveBase;
+    // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
+    const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone' || heldBefore.has(i.key));
+    const complete = full || remote.changed;
+    const counts = wouldDelete
+      ? await this.guardCounts(complete ? baseMap : await base.all(), localListing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })))
+      : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
+    const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
     const plan = makePlan(inputs, {
-      baseCount: liveBase,
-      localCount,
+      ...counts,
       threshold: this.opt.massDeleteThreshold,
-      confirmed: req.confirmedDeletions,
+      held: heldBefore,
+      confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
+      restore: answer === 'restore' ? heldAnswered : undefined,
     });
     report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
     report.holdReason = plan.holdReason;
     if (plan.holdReason) this.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
+    // Remembered until answered, across cycles and reloads; an answer is used once.
+    state = { ...state, held: report.held, holdReason: plan.holdReason, answer: undefined };
 
     const byKind = (k: Action['kind']) => plan.actions.filter((a) => a.kind === k);
     const hasWrites = plan.actions.some((a) => a.kind !== 'noop' && a.kind !== 'forget' && a.kind !== 'adopt');
@@ -608,6 +622,21 @@ export class SyncEngine {
     return { restored, errors };
   }
 
+  /**
+   * The user's answer to the deletions the guard holds: 'delete' lets them go through everywhere, 'restore'
+   * brings them back (downloaded to this device, or uploaded again). Recorded for the next cycle of whichever
+   * tab of this browser leads; the caller then asks for a sync.
+   */
+  answerHeld(answer: 'delete' | 'restore'): Promise<void> {
+    return this.deps.base.answerHeld(answer);
+  }
+
+  /** The deletions held for the user's answer, and why (from the last cycle; no request). */
+  async held(): Promise<{ keys: { key: string; kind: 'delete-local' | 'tombstone' }[]; reason?: string }> {
+    const state = await this.deps.base.state();
+    return { keys: state.held ?? [], reason: state.holdReason };
+  }
+
   /** Conflicts resolved by past cycles, for the user to review. */
   conflicts(): Promise<ConflictRecord[]> {
     return this.deps.base.conflicts();
@@ -697,8 +726,35 @@ export class SyncEngine {
       journal,
       // The cached index changes only with a new text; a 304 leaves it alone, a missing index forgets it.
       index: remote.etag ? (remote.text !== null ? { etag: remote.etag, text: remote.text } : undefined) : null,
-      state: { scope: this.deps.scope, etag: remote.etag, passwordCheck: state.passwordCheck, retry: state.retry, lastSync: this.now() },
+      state: {
+        scope: this.deps.scope,
+        etag: remote.etag,
+        passwordCheck: state.passwordCheck,
+        retry: state.retry,
+        lastSync: this.now(),
+        held: state.held,
+        holdReason: state.holdReason,
+        answer: state.answer,
+      },
     });
+  }
+
+  /** Live items the base knows and what TypingMind holds, by kind, for the mass-deletion guard. */
+  private async guardCounts(baseMap: Map<string, BaseRecord>, listing: LocalKey[]): Promise<Pick<GuardOptions, 'known' | 'local'>> {
+    const known = { all: 0, idb: 0, chats: 0 };
+    for (const [k, r] of baseMap) {
+      if (r.kind !== 'live' || this.deps.host.isExcluded(k)) continue;
+      known.all++;
+      if (r.type !== 'ls') known.idb++;
+      if (r.type === 'idb' && isChatItem(k, 'idb')) known.chats++;
+    }
+    const local = { idb: 0, chats: 0 };
+    for (const l of listing) {
+      if (l.type === 'ls') continue;
+      local.idb++;
+      if (l.type === 'idb' && isChatItem(l.key, 'idb')) local.chats++;
+    }
+    return { known, local };
   }
 
   /** The whole base and the local listing (typed from the base, so Blobs need not be read to be told apart). */

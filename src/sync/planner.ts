@@ -32,6 +32,8 @@ export interface KeyInput {
    * the chat fingerprints agree.
    */
   sameContent?: boolean;
+  /** A localStorage key (the guard weighs TypingMind's IndexedDB items and its localStorage settings apart). */
+  ls?: boolean;
 }
 
 export type LocalStatus = 'unchanged' | 'changed' | 'deleted' | 'new' | 'none';
@@ -102,43 +104,91 @@ export function planKey(input: KeyInput): Action {
 
 export interface Plan {
   actions: Action[];
-  /** Deletions (local deletes and tombstones) held back until the user confirms them. */
+  /** Deletions (local deletes and tombstones) held back until the user answers. */
   held: Action[];
   /** Why deletions were held, in words for the user; undefined when nothing was held. */
   holdReason?: string;
 }
 
+/** How many items of one kind: all syncable keys, TypingMind's IndexedDB keys, chats. */
+export interface Counts {
+  all: number;
+  idb: number;
+  chats: number;
+}
+
 export interface GuardOptions {
-  /** Keys known at the last sync (live base records). */
-  baseCount: number;
-  /** Keys TypingMind's storage holds now. */
-  localCount: number;
-  /** Fraction of baseCount above which deletions need confirmation (default 0.5). */
+  /** Live items the base knows (synced before and not deleted since). */
+  known: Counts;
+  /** What TypingMind's storage holds now (IndexedDB keys and chats among them; localStorage is not counted). */
+  local: Pick<Counts, 'idb' | 'chats'>;
+  /** Fraction of the known items above which deletions need the user's answer (default 0.5). */
   threshold: number;
-  /** Deletions the user already confirmed (keys). */
+  /** Keys held in an earlier cycle and not answered yet: they stay held, whatever this cycle's counts say. */
+  held?: ReadonlySet<string>;
+  /** The user's answer "delete them everywhere": these deletions go ahead. */
   confirmed?: ReadonlySet<string>;
+  /** The user's answer "bring them back": these deletions are turned around (download, or upload again). */
+  restore?: ReadonlySet<string>;
 }
 
 const isDeletion = (a: Action) => a.kind === 'delete-local' || a.kind === 'tombstone';
 
 /**
- * Plans every key, then applies the mass-deletion guard: a plan that would delete more than the threshold
- * of the known items, or any item while the local store looks empty (TypingMind not loaded yet, storage
- * cleared, an enumeration that failed), keeps its deletions back for the user to confirm.
- * Everything else in the plan still runs.
+ * The store looks empty: TypingMind's IndexedDB holds nothing, or no chat, where the base knows some. Judged on
+ * IndexedDB alone: TypingMind keeps many settings in localStorage, which survives when IndexedDB is evicted.
+ */
+export function looksEmpty(guard: Pick<GuardOptions, 'known' | 'local'>): boolean {
+  return (guard.known.idb > 0 && guard.local.idb === 0) || (guard.known.chats > 0 && guard.local.chats === 0);
+}
+
+/** A deletion turned around by "bring them back": the cloud's copy comes down, or this device's goes up again. */
+function turnedAround(a: Action): Action {
+  return { ...a, kind: a.kind === 'tombstone' ? 'download' : 'upload' };
+}
+
+/**
+ * Plans every key, then applies the mass-deletion guard: a plan that would delete more than the threshold of
+ * the known items, or any item while the local store looks empty (TypingMind not loaded yet, IndexedDB
+ * evicted, an enumeration that failed), keeps its deletions back for the user to answer. A key held before
+ * stays held until answered: even when the tombstone that asked for its deletion has since expired (it is
+ * then neither deleted nor uploaded again by itself). Everything else in the plan still runs.
  */
 export function plan(inputs: KeyInput[], guard: GuardOptions): Plan {
-  const all = inputs.map(planKey);
-  const deletions = all.filter((a) => isDeletion(a) && !guard.confirmed?.has(a.key));
-  let holdReason: string | undefined;
-  const localEmpty = guard.localCount === 0 && guard.baseCount > 0;
-  if (deletions.length > 0 && localEmpty) {
-    holdReason = `This device's TypingMind data looks empty, so ${deletions.length} deletion(s) were not synced. Confirm them only if you really cleared your data.`;
-  } else if (deletions.length > 1 && deletions.length > guard.threshold * Math.max(guard.baseCount, 1)) {
-    const pct = Math.round((100 * deletions.length) / Math.max(guard.baseCount, 1));
-    holdReason = `This sync would delete ${deletions.length} items (${pct}% of your data). Nothing was deleted; confirm to go ahead.`;
+  const all = inputs.map((input) => {
+    const a = planKey(input);
+    // Held for deletion here, and the cloud's tombstone expired meanwhile: still the same unanswered question.
+    if (guard.held?.has(a.key) && a.local === 'unchanged' && a.remote === 'vanished') return { ...a, kind: 'delete-local' as const };
+    return a;
+  });
+  const actions: Action[] = [];
+  const deletions: Action[] = [];
+  for (const a of all) {
+    if (!isDeletion(a) || guard.confirmed?.has(a.key)) actions.push(a);
+    else if (guard.restore?.has(a.key)) actions.push(turnedAround(a));
+    else deletions.push(a);
   }
-  if (!holdReason) return { actions: all, held: [] };
-  const heldKeys = new Set(deletions.map((a) => a.key));
-  return { actions: all.filter((a) => !heldKeys.has(a.key)), held: deletions, holdReason };
+  // The threshold is weighed in each area apart: 30-odd settings in localStorage must not dilute the deletion
+  // of most of a user's chats below it.
+  const ls = new Set(inputs.filter((i) => i.ls).map((i) => i.key));
+  const lsDeletions = deletions.filter((a) => ls.has(a.key)).length;
+  // One deletion alone is never "mass": an area counts when it loses more than one item.
+  const share = (n: number, of: number) => (n < 2 ? 0 : of > 0 ? n / of : 1);
+  const idbShare = share(deletions.length - lsDeletions, guard.known.idb);
+  const lsShare = share(lsDeletions, guard.known.all - guard.known.idb);
+  let holdReason: string | undefined;
+  let wait: Action[] = [];
+  if (deletions.length > 0 && looksEmpty(guard)) {
+    wait = deletions;
+    holdReason = `This device's TypingMind data looks empty, so ${deletions.length} deletion(s) were not synced. Delete them everywhere only if you really cleared your data; otherwise bring them back from the cloud.`;
+  } else if (Math.max(idbShare, lsShare) > guard.threshold) {
+    wait = deletions;
+    holdReason = `This sync would delete ${deletions.length} items (${Math.round(100 * Math.max(idbShare, lsShare))}% of your data). Nothing was deleted: delete them everywhere, or bring them back.`;
+  } else {
+    // Below the threshold a deletion goes ahead, beside the ones still waiting from an earlier cycle.
+    wait = deletions.filter((a) => guard.held?.has(a.key));
+    if (wait.length) holdReason = `${wait.length} deletion(s) are waiting for your answer: delete them everywhere, or bring them back.`;
+  }
+  const waiting = new Set(wait.map((a) => a.key));
+  return { actions: [...actions, ...deletions.filter((a) => !waiting.has(a.key))], held: wait, holdReason };
 }

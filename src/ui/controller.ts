@@ -105,6 +105,8 @@ export interface UiController {
   save(form: SettingsForm): Promise<SaveOutcome>;
   /** Runs a sync now (through the leader tab). Never throws. */
   syncNow(): Promise<SyncNowOutcome>;
+  /** Answers the deletions the guard holds (status 'needs-you'), then syncs. Never throws. */
+  answerHeld(answer: 'delete' | 'restore'): Promise<ActionOutcome>;
   status(): SyncStatus;
   /** Returns a function that stops listening. */
   onStatus(listener: (status: SyncStatus) => void): () => void;

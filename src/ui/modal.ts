@@ -10,6 +10,7 @@ import { h } from './dom';
 import { focusableIn, trapTab } from './focus-trap';
 import { FIELD_IDS, clearProblems, fillForm, readForm, showProblems } from './form-fields';
 import { confirmTwice } from './confirm-twice';
+import { buildNeedsYou } from './sections/needs-you';
 import { buildBackups } from './sections/backups';
 import { buildCommonSettings } from './sections/common-settings';
 import { buildConflicts } from './sections/conflicts';
@@ -98,10 +99,12 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const progress = h(doc, 'progress', { id: 'sync-progress', max: 1, value: 0, hidden: true });
   const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
 
+  const needsYou = buildNeedsYou(doc, (a) => controller.answerHeld(a), say);
   const content = h(
     doc,
     'div',
     { class: 'cloud-sync-modal-content' },
+    needsYou.element,
     ...sections.map((s) => s.root),
     h(doc, 'div', { class: 'tcs-logging-row' }, h(doc, 'label', { class: 'tcs-toggle' }, 'Console Logging', logging)),
     h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, snapshotButton, closeButton)),
@@ -165,7 +168,10 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     footerVersion.textContent = s.version;
   };
 
-  const onStatus = (status: SyncStatus) => diagnostics.update(status);
+  const onStatus = (status: SyncStatus) => {
+    diagnostics.update(status);
+    needsYou.update(status);
+  };
 
   // A collapsed section with a problem inside says so in its header, so no message stays out of sight.
   const markSections = () => {

@@ -28,6 +28,8 @@ export function dotFor(status: SyncStatus): DotLook {
       return { visible: true, color: DOT_COLOURS.success, label: 'Synced' };
     case 'error':
       return { visible: true, color: DOT_COLOURS.error, label: status.error ? `Sync error: ${status.error}` : 'Sync error' };
+    case 'needs-you':
+      return { visible: true, color: DOT_COLOURS.warning, label: `Sync needs you: ${status.needs?.reason ?? status.error ?? 'open Sync'}` };
     case 'idle':
       // Green after a successful sync, as the original keeps it; nothing to say before the first one.
       return status.lastSync > 0

@@ -75,7 +75,13 @@ export async function runModel(
     const doSync = async (i: number, step: number): Promise<string[]> => {
       const d = devices[i];
       try {
-        const r = await d.sync({ full: !firstSynced.has(i) });
+        let r = await d.sync({ full: !firstSynced.has(i) });
+        // The model's deletions are meant: a device asked about them (the last chat deleted, or many at once)
+        // answers "delete them everywhere", as a user would.
+        if (r.held.length) {
+          await d.engine.answerHeld('delete');
+          r = await d.sync();
+        }
         if (process.env.MODEL_DEBUG) console.log(step, d.name, JSON.stringify({ up: r.uploaded, down: r.downloaded, del: r.deleted, err: r.errors, held: r.held }));
         firstSynced.add(i);
         for (const key of r.uploaded) {

@@ -34,6 +34,12 @@ export class FakeController implements UiController {
     if (this.syncGate) await this.syncGate;
     return this.syncOutcome;
   }
+  /** Answers given to held deletions, in order. */
+  answers: ('delete' | 'restore')[] = [];
+  async answerHeld(answer: 'delete' | 'restore') {
+    this.answers.push(answer);
+    return { ok: true, message: answer === 'delete' ? 'Deleted 2 item(s) everywhere.' : 'Brought back 2 item(s).' };
+  }
   status() {
     return this.current;
   }

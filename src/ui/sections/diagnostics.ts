@@ -21,6 +21,7 @@ const STATE_TEXT: Record<SyncStatus['state'], string> = {
   syncing: 'Syncing…',
   success: 'Up to date',
   error: 'Last sync failed',
+  'needs-you': 'Waiting for your answer',
   disabled: 'Sync is off on this page',
   unconfigured: 'Not configured',
 };
@@ -29,6 +30,8 @@ export function overallIcon(status: SyncStatus): string {
   switch (status.state) {
     case 'error':
       return '❌';
+    case 'needs-you':
+      return '✋';
     case 'unconfigured':
       return '⚙️';
     case 'syncing':
@@ -49,6 +52,7 @@ export function diagnosticsRows(status: SyncStatus): [string, string][] {
     ['This tab', status.leader ? 'Runs the syncs' : 'Another tab runs the syncs'],
   ];
   if (status.state === 'error' && status.error) rows.push(['Error', status.error]);
+  if (status.state === 'needs-you' && status.needs) rows.push(['Needs you', status.needs.reason]);
   return rows;
 }
 

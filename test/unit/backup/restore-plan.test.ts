@@ -1,3 +1,4 @@
+import { entryIdentity, NO_PREDECESSOR } from '../../../src/cloud';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planRestore } from '../../../src/backup';
@@ -39,9 +40,11 @@ describe('planRestore', () => {
     expect(p.kept).toEqual(['P']);
     expect(p.unavailable).toEqual(['Q']);
     expect(p.tombstoned.sort()).toEqual(['N', 'T']);
-    expect(p.metadata.items.A).toEqual({ type: 'idb', synced: NOW, lastModified: 1 });
+    // Each entry the restore writes names the live entry it was written over (tcsPrev), so a device whose own
+    // write it replaced takes the restore's value instead of merging its own back in.
+    expect(p.metadata.items.A).toEqual({ type: 'idb', synced: NOW, lastModified: 1, tcsPrev: current.items.A ? entryIdentity(current.items.A) : NO_PREDECESSOR });
     expect(p.metadata.items.P).toBe(current.items.P);
-    expect(p.metadata.items.N).toEqual({ deleted: NOW, type: 'ls', tombstoneVersion: 1, synced: NOW });
+    expect(p.metadata.items.N).toEqual({ deleted: NOW, type: 'ls', tombstoneVersion: 1, synced: NOW, tcsPrev: entryIdentity(current.items.N) });
     expect(p.metadata.items.D).toBe(current.items.D);
     expect(p.metadata.items.Q).toBeUndefined();
     expect(p.metadata.items.E).toBe(backup.items.E);

@@ -68,7 +68,8 @@ describe('restoreBackup on the memory store', () => {
     expect(m.items.TM_useTheme).toMatchObject({ type: 'idb', synced: T1, lastModified: 1000 });
     expect(isTombstone(m.items.TM_useTheme)).toBe(false);
     // The key created after the backup is deleted on every device through the normal sync.
-    expect(m.items.CHAT_new).toEqual({ deleted: T1, type: 'idb', tombstoneVersion: 1, synced: T1 });
+    expect(m.items.CHAT_new).toMatchObject({ deleted: T1, type: 'idb', tombstoneVersion: 1, synced: T1 });
+    expect(typeof m.items.CHAT_new.tcsPrev).toBe('string');
     // An older tombstone stays as it was.
     expect(m.items.CHAT_gone).toEqual(later.items.CHAT_gone);
     // Restored entries name their new objects, for the engine's conditional uploads.

@@ -648,3 +648,78 @@ describe('after a reload', () => {
     expect(await reloaded.recentlyDeleted()).toEqual([]);
   });
 });
+
+describe('the mass-deletion guard, as cycles run it', () => {
+  /** A device with 10 synced chats and 3 other IndexedDB items, plus localStorage settings; and a second device. */
+  async function synced() {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    for (let i = 0; i < 10; i++) await a.put(`CHAT_${i}`, makeChat(`${i}`, [`m${i}`]));
+    for (const k of ['TM_useTheme', 'TM_usePrompts', 'TM_useModels']) await a.put(k, k);
+    for (let i = 0; i < 33; i++) a.setLs(`TM_setting${i}`, `v${i}`);
+    await a.sync({ full: true });
+    const b = await device('B', store);
+    await b.sync({ full: true });
+    return { store, a, b };
+  }
+
+  it('holds every deletion when IndexedDB was evicted while localStorage survived, until answered; "bring back" restores it', async () => {
+    const { store, a } = await synced();
+    for (const k of Object.keys((await a.dump()).idb)) await a.del(k);
+    const r = await a.sync({ full: true });
+    expect(r.held).toHaveLength(13);
+    expect(r.holdReason).toMatch(/looks empty/);
+    expect(Object.values((await metadata(store)).items).filter(isTombstone)).toHaveLength(0);
+
+    // The question stays asked across cycles (and reloads: it is in the sync state), and is never dropped.
+    const again = await a.sync();
+    expect(again.held).toHaveLength(13);
+    expect((await a.engine.held()).keys).toHaveLength(13);
+
+    await a.engine.answerHeld('restore');
+    const back = await a.sync();
+    expect(back.held).toEqual([]);
+    expect(back.downloaded.sort()).toHaveLength(13);
+    expect(Object.keys((await a.dump()).idb)).toHaveLength(13);
+    expect((await a.engine.held()).keys).toEqual([]);
+  });
+
+  it('"delete them everywhere" deletes what was held, on every device', async () => {
+    const { store, a, b } = await synced();
+    for (let i = 0; i < 8; i++) await a.del(`CHAT_${i}`);
+    const r = await a.sync();
+    expect(r.held).toHaveLength(8);
+    expect(r.holdReason).toMatch(/delete 8 items/);
+
+    await a.engine.answerHeld('delete');
+    const gone = await a.sync();
+    expect(gone.held).toEqual([]);
+    expect(gone.deleted.sort()).toHaveLength(8);
+    expect(Object.values((await metadata(store)).items).filter(isTombstone)).toHaveLength(8);
+
+    // The receiving device's own guard asks too (8 of 13 is over half), and its answer applies them.
+    const rb = await b.sync();
+    expect(rb.held).toHaveLength(8);
+    await b.engine.answerHeld('delete');
+    await b.sync();
+    expect(Object.keys((await b.dump()).idb).filter((k) => k.startsWith('CHAT_'))).toEqual(['CHAT_8', 'CHAT_9']);
+  });
+
+  it('a receiving device holding deletions does not upload them again when their tombstones expire', async () => {
+    const { store, a, b } = await synced();
+    for (let i = 0; i < 8; i++) await a.del(`CHAT_${i}`);
+    await a.sync();
+    await a.engine.answerHeld('delete');
+    await a.sync();
+    expect((await b.sync()).held).toHaveLength(8);
+
+    // 31 days later the tombstones are pruned from the index; B has still not answered.
+    const m = await metadata(store);
+    for (let i = 0; i < 8; i++) delete m.items[`CHAT_${i}`];
+    await store.put('metadata.json', new TextEncoder().encode(JSON.stringify(m)));
+    const later = await b.sync({ full: true });
+    expect(later.uploaded).toEqual([]);
+    expect(later.held).toHaveLength(8);
+    expect(Object.keys((await metadata(store)).items).filter((k) => k.startsWith('CHAT_'))).toEqual(['CHAT_8', 'CHAT_9']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plan, planKey, type BaseState, type LocalState, type RemoteState } from '../../../src/sync/planner';
+import { looksEmpty, plan, planKey, type BaseState, type LocalState, type RemoteState } from '../../../src/sync/planner';
 
 const B = {
   absent: { kind: 'absent' } as BaseState,
@@ -73,7 +73,7 @@ describe('mass-deletion guard', () => {
       live('c', L.absent, R.same),
       live('d', L.edited, R.same),
     ];
-    const p = plan(inputs, { baseCount: 4, localCount: 1, threshold: 0.5 });
+    const p = plan(inputs, { known: { all: 4, idb: 4, chats: 0 }, local: { idb: 1, chats: 0 }, threshold: 0.5 });
     expect(p.held.map((a) => a.key)).toEqual(['a', 'b', 'c']);
     expect(p.actions.map((a) => [a.key, a.kind])).toEqual([['d', 'upload']]);
     expect(p.holdReason).toMatch(/delete 3 items \(75%/);
@@ -81,27 +81,64 @@ describe('mass-deletion guard', () => {
 
   it('lets deletions at or below the threshold through', () => {
     const inputs = [live('a', L.absent, R.same), live('b', L.same, R.same), live('c', L.same, R.same), live('d', L.same, R.same)];
-    const p = plan(inputs, { baseCount: 4, localCount: 3, threshold: 0.5 });
+    const p = plan(inputs, { known: { all: 4, idb: 4, chats: 0 }, local: { idb: 3, chats: 0 }, threshold: 0.5 });
     expect(p.held).toEqual([]);
     expect(p.actions.find((a) => a.key === 'a')?.kind).toBe('tombstone');
   });
 
   it('holds every deletion when the local store looks empty, even a single one', () => {
-    const p = plan([live('a', L.absent, R.same)], { baseCount: 10, localCount: 0, threshold: 0.5 });
+    const p = plan([live('a', L.absent, R.same)], { known: { all: 10, idb: 10, chats: 0 }, local: { idb: 0, chats: 0 }, threshold: 0.5 });
     expect(p.held.map((a) => a.key)).toEqual(['a']);
     expect(p.holdReason).toMatch(/looks empty/);
   });
 
   it('counts remote tombstones applied locally as deletions too', () => {
     const inputs = ['a', 'b', 'c'].map((k) => live(k, L.same, R.tombNew));
-    const p = plan(inputs, { baseCount: 3, localCount: 3, threshold: 0.5 });
+    const p = plan(inputs, { known: { all: 3, idb: 3, chats: 0 }, local: { idb: 3, chats: 0 }, threshold: 0.5 });
     expect(p.held.map((a) => a.kind)).toEqual(['delete-local', 'delete-local', 'delete-local']);
   });
 
   it('runs deletions the user confirmed', () => {
     const inputs = ['a', 'b', 'c'].map((k) => live(k, L.absent, R.same));
-    const p = plan(inputs, { baseCount: 3, localCount: 0, threshold: 0.5, confirmed: new Set(['a', 'b', 'c']) });
+    const p = plan(inputs, { known: { all: 3, idb: 3, chats: 0 }, local: { idb: 0, chats: 0 }, threshold: 0.5, confirmed: new Set(['a', 'b', 'c']) });
     expect(p.held).toEqual([]);
     expect(p.actions.map((a) => a.kind)).toEqual(['tombstone', 'tombstone', 'tombstone']);
+  });
+
+  it('judges "looks empty" on IndexedDB alone: settings left in localStorage do not make an evicted store look full', () => {
+    const guard = { known: { all: 43, idb: 10, chats: 10 }, threshold: 0.5 };
+    // IndexedDB evicted, 33 localStorage keys left: one deletion of 43 is far under 50 %, and still held.
+    const p = plan([live('CHAT_a', L.absent, R.same)], { ...guard, local: { idb: 0, chats: 0 } });
+    expect(p.held.map((a) => a.key)).toEqual(['CHAT_a']);
+    expect(p.holdReason).toMatch(/looks empty/);
+    // Chats gone while other IndexedDB keys remain is empty too.
+    expect(looksEmpty({ known: guard.known, local: { idb: 4, chats: 0 } })).toBe(true);
+    expect(looksEmpty({ known: guard.known, local: { idb: 4, chats: 1 } })).toBe(false);
+  });
+
+  it('keeps a held deletion held in later cycles, below the threshold too, until it is answered', () => {
+    const inputs = [live('a', L.absent, R.same), live('b', L.absent, R.same)];
+    const counts = { known: { all: 20, idb: 20, chats: 0 }, local: { idb: 18, chats: 0 }, threshold: 0.5 };
+    expect(plan(inputs, counts).held).toEqual([]);
+    const p = plan(inputs, { ...counts, held: new Set(['a']) });
+    expect(p.held.map((a) => a.key)).toEqual(['a']);
+    expect(p.actions.map((a) => [a.key, a.kind])).toEqual([['b', 'tombstone']]);
+    expect(p.holdReason).toMatch(/waiting for your answer/);
+  });
+
+  it('does not upload again by itself a key held for deletion whose tombstone expired', () => {
+    const p = plan([live('a', L.same, R.absent)], { known: { all: 3, idb: 3, chats: 0 }, local: { idb: 3, chats: 0 }, threshold: 0.5, held: new Set(['a']) });
+    expect(p.actions).toEqual([]);
+    expect(p.held.map((a) => [a.key, a.kind])).toEqual([['a', 'delete-local']]);
+  });
+
+  it('turns held deletions around when the user brings them back', () => {
+    const inputs = [live('a', L.absent, R.same), live('b', L.same, R.tombNew)];
+    const p = plan(inputs, { known: { all: 2, idb: 2, chats: 0 }, local: { idb: 0, chats: 0 }, threshold: 0.5, restore: new Set(['a', 'b']) });
+    expect(p.held).toEqual([]);
+    expect(p.actions.map((a) => [a.key, a.kind])).toEqual([
+      ['a', 'download'],
+      ['b', 'upload'],
+    ]);
   });
 });

@@ -240,6 +240,25 @@ describe('settings modal', () => {
     expect(document.getElementById('sync-overall-status')!.textContent).toBe('❌');
   });
 
+  it('asks when the sync needs the user, with both answers one click away, and hides the question once answered', async () => {
+    await openSyncModal(document, ctl).ready;
+    const box = document.getElementById('sync-needs-you')!;
+    expect(box.hidden).toBe(true);
+    const reason = "This device's TypingMind data looks empty, so 13 deletion(s) were not synced.";
+    ctl.emit({ state: 'needs-you', lastSync: 1, pending: 0, leader: true, error: reason, needs: { kind: 'deletions', count: 13, reason } });
+    expect(box.hidden).toBe(false);
+    expect(document.getElementById('sync-needs-you-reason')!.textContent).toBe(reason);
+    expect(document.getElementById('sync-overall-status')!.textContent).toBe('✋');
+    (document.getElementById('needs-restore-btn') as HTMLButtonElement).click();
+    await flush();
+    (document.getElementById('needs-delete-btn') as HTMLButtonElement).click();
+    await flush();
+    expect(ctl.answers).toEqual(['restore', 'delete']);
+    expect(document.getElementById('action-msg')!.textContent).toContain('Deleted 2 item(s) everywhere.');
+    ctl.emit({ state: 'success', lastSync: 2, pending: 0, leader: true });
+    expect(box.hidden).toBe(true);
+  });
+
   it('forgets the device only on a second click', async () => {
     await openSyncModal(document, ctl).ready;
     const forget = document.getElementById('forget-device') as HTMLButtonElement;
