@@ -33,6 +33,22 @@ export interface ConflictRecord {
   messageId?: string;
 }
 
+/** A key that failed, until it syncs: shown in every cycle's report meanwhile. */
+export interface RetryRecord {
+  /** Signature of the entry it failed on (null: none). */
+  sig: string | null;
+  /** Network, throttling, "being written": tried again every cycle. Otherwise with back-off. */
+  transient: boolean;
+  /** Consecutive failures. */
+  failures?: number;
+  /** Epoch ms before which a failure that is not transient is not tried again (unless its entry changes). */
+  next?: number;
+  /** The last failure, for the user. */
+  message?: string;
+  /** The last failure's error code ('not-found': the entry's object is missing; it can be dropped). */
+  code?: string;
+}
+
 /** Per-bucket state that is not about one key. */
 export interface SyncState {
   /** ETag of metadata.json as last read or written by us. */
@@ -47,7 +63,9 @@ export interface SyncState {
    * (a 304 says nothing about a download that failed). Transient failures are retried every cycle;
    * a damaged object only when its entry changes (`sig`).
    */
-  retry?: Record<string, { sig: string | null; transient: boolean }>;
+  retry?: Record<string, RetryRecord>;
+  /** Keys whose index entries the user chose to drop (their objects are missing), for the next cycle. */
+  drop?: string[];
   /** Deletions the mass-deletion guard holds for the user's answer (kept across cycles and reloads). */
   held?: { key: string; kind: 'delete-local' | 'tombstone' }[];
   /** Why they are held, in words for the user. */
@@ -184,6 +202,14 @@ export class BaseStore {
     const tx = this.db.transaction('state', 'readwrite');
     const current = ((await tx.store.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
     await tx.store.put({ ...current, answer }, 'sync');
+    await tx.done;
+  }
+
+  /** Records keys whose missing-object entries the next cycle drops from the index. */
+  async setDrop(keys: string[]): Promise<void> {
+    const tx = this.db.transaction('state', 'readwrite');
+    const current = ((await tx.store.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
+    await tx.store.put({ ...current, drop: [...new Set([...(current.drop ?? []), ...keys])] }, 'sync');
     await tx.done;
   }
 

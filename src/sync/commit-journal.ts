@@ -85,7 +85,11 @@ export function readJournal(items: Record<string, MetadataEntry>, journal: Journ
       case 'held':
         break;
       case 'lost':
-        out.repairs[key] = pending.entry;
+        // An entry of ours that is simply gone (a stale writer from before we created it, or a user who dropped
+        // it because its object was missing): the planner sees it vanished and uploads the value again, object
+        // and all, which also heals a missing object. Anything else lost is written back as it was.
+        if (current === undefined && !isTombstone(pending.entry)) out.drop.push(key);
+        else out.repairs[key] = pending.entry;
         break;
       case 'concurrent':
         // Kept until the key's reconcile commits: dropped now, a failed reconcile would leave the base

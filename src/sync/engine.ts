@@ -28,7 +28,8 @@ import { keyedHash } from '../crypto';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
 import type { CloudStore, GetResult } from '../providers/cloud-store';
-import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, SyncState } from './base-store';
+import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, RetryRecord, SyncState } from './base-store';
+import { backoffDelay } from '../runtime/backoff';
 import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
@@ -94,6 +95,8 @@ export interface CycleResult extends SyncReport {
   failedKeys: string[];
   /** True when the cycle cost one request and no local work (nothing changed anywhere). */
   idle: boolean;
+  /** Index entries removed at the user's word because their objects were missing (dropMissing). */
+  dropped: string[];
 }
 
 const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
@@ -141,8 +144,10 @@ interface LocalInfo {
 interface CycleMemo {
   uploaded: Map<string, { hash: string; entry: LiveEntry }>;
   report: CycleResult;
-  /** Keys that failed in this cycle: transient (retry every cycle) or not (retry when the entry changes). */
-  failures: Map<string, boolean>;
+  /** Keys that failed in this cycle: transient (retry every cycle) or not (retry with back-off, or when the entry changes). */
+  failures: Map<string, { transient: boolean; message: string; code?: string }>;
+  /** Keys still backing off from an earlier failure: not tried this cycle, their records kept. */
+  waiting: Set<string>;
 }
 
 /** Failures that are about the object itself: tried again when its entry changes, not every cycle. */
@@ -183,8 +188,9 @@ export class SyncEngine {
     this.requests = 0;
     const memo: CycleMemo = {
       uploaded: new Map(),
-      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false },
+      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false, dropped: [] },
       failures: new Map(),
+      waiting: new Set(),
     };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -240,7 +246,7 @@ export class SyncEngine {
     // Deletions held for the user's answer in an earlier cycle are looked at again in every cycle until answered.
     const heldBefore = new Set((state.held ?? []).map((h) => h.key));
     const answer = req.answer ?? state.answer;
-    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore]));
+    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore, ...(state.drop ?? [])]));
 
     // 3. Which keys to look at.
     let localListing: LocalKey[] | undefined;
@@ -265,15 +271,17 @@ export class SyncEngine {
         for (const [k, b] of baseMap) if (!(k in remote.meta.items)) add(k, b.type);
       }
     }
+    // A failed key is tried again every cycle when the failure was transient, otherwise when its entry changed
+    // or its back-off ran out; until then it is shown as failing, never forgotten (retryDue).
     for (const [k, r] of Object.entries(state.retry ?? {})) {
-      const e = remote.meta.items[k];
-      if (r.transient || (e ? entrySig(e) : null) !== r.sig) add(k, baseMap.get(k)?.type ?? e?.type);
+      if (retryDue(r, remote.meta.items[k], now)) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
     }
-    for (const k of [...repairKeys, ...concurrent.keys(), ...heldBefore]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
+    for (const k of [...repairKeys, ...concurrent.keys(), ...heldBefore, ...(state.drop ?? [])]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
     const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
       await this.commit({ ...state, retry }, remote, [], [], [], { put: [], remove: judged?.drop ?? [] });
+      this.finishReport(report, [], retry);
       return;
     }
 
@@ -314,7 +322,22 @@ export class SyncEngine {
 
     // 6. A wrong password is found before anything is written, here or in the bucket. When this cycle downloads,
     //    its first downloads are the proof (password-gate.ts); otherwise one object is read for it.
-    const pulls = plan.actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile');
+    // Entries the user chose to drop because their objects are missing (still the entries that failed).
+    const dropKeys = new Set(
+      (state.drop ?? []).filter((k) => {
+        const r = state.retry?.[k];
+        const e = remote.meta.items[k];
+        return r?.code === 'not-found' && e !== undefined && entrySig(e) === r.sig;
+      }),
+    );
+    const pulls = plan.actions.filter((a) => {
+      if (a.kind !== 'download' && a.kind !== 'reconcile') return false;
+      if (dropKeys.has(a.key)) return false;
+      const r = state.retry?.[a.key];
+      if (!r || retryDue(r, remote.meta.items[a.key], now)) return true;
+      memo.waiting.add(a.key); // a full cycle looks at every key; a damaged object still waits out its back-off
+      return false;
+    });
     let passwordCheck = state.passwordCheck;
     let gate: PasswordGate | undefined;
     const expected = hasWrites ? await keyedHash(keys.hashKey, `password-check\n${this.deps.scope}`) : undefined;
@@ -390,11 +413,12 @@ export class SyncEngine {
       }
     }
     const resolved = [...(judged?.drop ?? []), ...[...concurrent.keys()].filter((k) => !memo.failures.has(k))];
-    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0 && repairKeys.length === 0 && republish.size === 0) {
+    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0 && repairKeys.length === 0 && republish.size === 0 && dropKeys.size === 0) {
       // Nothing goes up: the base records, the state and the index in one transaction (the end of every cycle
       // that only brought changes in, a fresh device's first one among them).
-      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, basePut, baseRemove, conflicts, { put: [], remove: resolved });
-      this.finishReport(report, []);
+      const retryAfter = this.nextRetry(state, candidates, remote.meta, memo);
+      await this.commit({ ...state, passwordCheck, retry: retryAfter }, remote, basePut, baseRemove, conflicts, { put: [], remove: resolved });
+      this.finishReport(report, [], retryAfter);
       return;
     }
     if (basePut.length || baseRemove.length || conflicts.length) {
@@ -416,7 +440,7 @@ export class SyncEngine {
       uploadedRecords.push(r.record);
     }
     const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
-    if (uploads.length || byKind('tombstone').length || repairKeys.length || republish.size) await this.deps.beforeWrites?.();
+    if (uploads.length || byKind('tombstone').length || repairKeys.length || republish.size || dropKeys.size) await this.deps.beforeWrites?.();
     // Our own objects left by an earlier cycle that did not commit may be replaced (putItem).
     if (uploads.length) journal ??= await base.journal();
     // The values to upload are read a batch per transaction, one batch ahead of the workers (read-ahead.ts).
@@ -464,13 +488,18 @@ export class SyncEngine {
     }
 
     // 9. The index, by compare-and-swap; then the base.
-    if (Object.keys(newEntries).length === 0) {
-      await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) }, remote, [], [], [], { put: [], remove: resolved });
-      this.finishReport(report, []);
+    if (Object.keys(newEntries).length === 0 && dropKeys.size === 0) {
+      const retryAfter = this.nextRetry(state, candidates, remote.meta, memo);
+      await this.commit({ ...state, passwordCheck, retry: retryAfter }, remote, [], [], [], { put: [], remove: resolved });
+      this.finishReport(report, [], retryAfter);
       return;
     }
     const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...newEntries } }, now);
     next.lastSync = now;
+    for (const k of dropKeys) {
+      delete next.items[k];
+      report.dropped.push(k);
+    }
     // Journaled before the index write (uncommitted: they name the objects we uploaded), confirmed with the base.
     const entries: JournalRecord[] = Object.entries(newEntries).map(([key, entry]) => {
       const before = Object.prototype.hasOwnProperty.call(remote.meta.items, key) ? remote.meta.items[key] : undefined;
@@ -481,11 +510,13 @@ export class SyncEngine {
     const written = await this.writeMetadata(next, remote.etag);
     this.lastParsed = { etag: written.etag, meta: written.meta };
     for (const key of Object.keys(newEntries)) this.sent.delete(key);
-    await this.commit({ ...state, passwordCheck, retry: this.nextRetry(state, candidates, written.meta, memo) }, written, uploadedRecords, [], [], {
+    const retryAfter = this.nextRetry(state, candidates, written.meta, memo);
+    for (const k of dropKeys) delete retryAfter?.[k];
+    await this.commit({ ...state, passwordCheck, retry: retryAfter, drop: undefined }, written, uploadedRecords, [...dropKeys], [], {
       put: entries.map((r) => ({ ...r, committed: true })),
       remove: resolved,
     });
-    this.finishReport(report, uploadedRecords);
+    this.finishReport(report, uploadedRecords, retryAfter);
   }
 
   private sentFor(key: string): Set<string> {
@@ -501,21 +532,30 @@ export class SyncEngine {
     return !!p && !isTombstone(p.entry) && p.entry.tcsHash === hash;
   }
 
-  private finishReport(report: CycleResult, records: BaseRecord[]) {
+  private finishReport(report: CycleResult, records: BaseRecord[], retry?: SyncState['retry']) {
     for (const r of records) {
       if (r.kind === 'live' && !report.uploaded.includes(r.key)) report.uploaded.push(r.key);
       if (r.kind === 'tombstone' && !report.deleted.includes(r.key)) report.deleted.push(r.key);
     }
     report.failedKeys = [...new Set(report.errors.map((e) => e.key))];
+    // Keys that failed before and were not tried this cycle are still failing: said again, so the status does
+    // not turn green over a device that is silently stale.
+    for (const [key, r] of Object.entries(retry ?? {})) {
+      if (!report.errors.some((e) => e.key === key)) report.errors.push({ key, message: r.message ?? `"${key}" could not be synced yet.` });
+    }
   }
 
   /** The retry list after this cycle: this cycle's failures, plus earlier ones it did not look at. */
   private nextRetry(state: SyncState, looked: Map<string, unknown>, meta: Metadata, memo: CycleMemo): SyncState['retry'] {
     const out: NonNullable<SyncState['retry']> = {};
-    for (const [k, r] of Object.entries(state.retry ?? {})) if (!looked.has(k)) out[k] = r;
-    for (const [k, transient] of memo.failures) {
+    for (const [k, r] of Object.entries(state.retry ?? {})) if (!looked.has(k) || memo.waiting.has(k)) out[k] = r;
+    const now = this.now();
+    for (const [k, f] of memo.failures) {
       const e = meta.items[k];
-      out[k] = { sig: e ? entrySig(e) : null, transient };
+      const sig = e ? entrySig(e) : null;
+      const before = state.retry?.[k];
+      const failures = before && before.sig === sig ? (before.failures ?? 1) + 1 : 1;
+      out[k] = { sig, transient: f.transient, failures, next: now + backoffDelay(failures, RETRY_BACKOFF, 1), message: f.message, code: f.code };
     }
     return out;
   }
@@ -524,7 +564,7 @@ export class SyncEngine {
     const report = memo.report;
     const message = e instanceof Error ? e.message : String(e);
     report.errors.push({ key, message });
-    memo.failures.set(key, !(isCloudSyncError(e) && PERMANENT.has(e.code)));
+    memo.failures.set(key, { transient: !(isCloudSyncError(e) && PERMANENT.has(e.code)), message, code: isCloudSyncError(e) ? e.code : undefined });
     this.log('warn', `Could not sync "${key}": ${message}`);
     // Provider-wide failures stop the cycle; a bad or missing object is skipped and shown, never deleted.
     if (isCloudSyncError(e) && ['bad-credentials', 'expired-credentials', 'bucket-not-found', 'access-denied', 'cors-or-network', 'reconnect-required', 'aborted', 'quota-exceeded'].includes(e.code)) {
@@ -631,6 +671,21 @@ export class SyncEngine {
     return this.deps.base.answerHeld(answer);
   }
 
+  /**
+   * Drops, at the next cycle, the index entries of these keys when their objects are missing from the bucket
+   * (their last failure said so and the entry did not change since). A device that still holds such an item
+   * then publishes it again (an entry that vanished is uploaded by whoever has the value).
+   */
+  async dropMissing(keys: string[]): Promise<void> {
+    await this.deps.base.setDrop(keys);
+  }
+
+  /** Keys that keep failing, with the last reason (from the sync state; no request). */
+  async failing(): Promise<{ key: string; message: string; missing: boolean }[]> {
+    const state = await this.deps.base.state();
+    return Object.entries(state.retry ?? {}).map(([key, r]) => ({ key, message: r.message ?? '', missing: r.code === 'not-found' }));
+  }
+
   /** The deletions held for the user's answer, and why (from the last cycle; no request). */
   async held(): Promise<{ keys: { key: string; kind: 'delete-local' | 'tombstone' }[]; reason?: string }> {
     const state = await this.deps.base.state();
@@ -735,6 +790,7 @@ export class SyncEngine {
         held: state.held,
         holdReason: state.holdReason,
         answer: state.answer,
+        drop: state.drop,
       },
     });
   }
@@ -958,6 +1014,14 @@ export class SyncEngine {
     if (wrong > 0) throw wrongPasswordError();
     return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
   }
+}
+
+/** Back-off of a key whose object failed to read or decrypt: 1 min, doubling, at most an hour. */
+const RETRY_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000 };
+
+/** Whether a key that failed before is tried in this cycle: transient, its entry changed, or its back-off ran out. */
+function retryDue(r: RetryRecord, entry: MetadataEntry | undefined, now: number): boolean {
+  return r.transient || (entry ? entrySig(entry) : null) !== r.sig || now >= (r.next ?? 0);
 }
 
 /** Cheap proof that local content equals the remote entry, without a download. */

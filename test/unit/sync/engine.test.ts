@@ -723,3 +723,72 @@ describe('the mass-deletion guard, as cycles run it', () => {
     expect(Object.keys((await metadata(store)).items).filter((k) => k.startsWith('CHAT_'))).toEqual(['CHAT_8', 'CHAT_9']);
   });
 });
+
+describe('a key that fails stays failed until it syncs', () => {
+  it('a damaged object is shown in every cycle, retried with back-off, and downloaded once it heals', async () => {
+    let clock = Date.parse('2026-11-01T00:00:00Z');
+    const now = () => clock;
+    const store = createMemoryStore({ now });
+    const a = await createSimDevice({ name: 'A', store, now });
+    devices.push(a);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.put('CHAT_two', makeChat('two', ['there']));
+    await a.sync({ full: true });
+    const good = await store.get('items/CHAT_two.json');
+    if (good.kind !== 'found') throw new Error('no object');
+    // A realistic damage: a whole encrypted object, one byte of its ciphertext flipped (it fails AES-GCM's tag).
+    const bad = good.body.slice();
+    bad[bad.length - 5] ^= 0xff;
+    await store.put('items/CHAT_two.json', bad);
+
+    const b = await createSimDevice({ name: 'B', store, now });
+    devices.push(b);
+    const first = await b.sync({ full: true });
+    expect(first.downloaded).toEqual(['CHAT_one']);
+    expect(first.errors.map((e) => e.key)).toEqual(['CHAT_two']);
+    const { store: watched, counts } = counting(store);
+    depsOf(b.engine).store = watched;
+
+    // Later cycles, idle ones too, still say so; within the back-off nothing is asked for it.
+    clock += 10_000;
+    const idle = await b.sync();
+    expect(idle.errors.map((e) => e.key)).toEqual(['CHAT_two']);
+    expect(counts.get).toBe(1);
+    const full = await b.sync({ full: true });
+    expect(full.errors.map((e) => e.key)).toEqual(['CHAT_two']);
+    expect(counts.get).toBe(2);
+    expect((await b.engine.failing()).map((f) => f.key)).toEqual(['CHAT_two']);
+
+    // The object heals (rewritten whole); after the back-off it is read again and the error is gone.
+    await store.put('items/CHAT_two.json', good.body);
+    clock += 61_000;
+    const healed = await b.sync();
+    expect(healed.downloaded).toEqual(['CHAT_two']);
+    expect(healed.errors).toEqual([]);
+    expect(await b.engine.failing()).toEqual([]);
+  });
+
+  it('an entry whose object is missing is reported by key and can be dropped; a device holding it publishes it again', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.put('CHAT_lost', makeChat('lost', ['still on A']));
+    await a.sync({ full: true });
+    await store.deleteMany(['items/CHAT_lost.json']);
+
+    const b = await device('B', store);
+    const r = await b.sync({ full: true });
+    expect(r.errors).toEqual([{ key: 'CHAT_lost', message: expect.stringMatching(/missing/) }]);
+    expect(await b.engine.failing()).toEqual([{ key: 'CHAT_lost', message: expect.any(String), missing: true }]);
+
+    await b.engine.dropMissing(['CHAT_lost']);
+    const dropped = await b.sync();
+    expect(dropped.dropped).toEqual(['CHAT_lost']);
+    expect(dropped.errors).toEqual([]);
+    expect((await metadata(store)).items.CHAT_lost).toBeUndefined();
+
+    // A still has it: its next full look sees the entry gone and uploads it; B then receives it.
+    expect((await a.sync({ full: true })).uploaded).toEqual(['CHAT_lost']);
+    expect((await b.sync()).downloaded).toEqual(['CHAT_lost']);
+  });
+});
