@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, SECRETS_DB } from '../../../src/config';
 import { decryptJson, deriveHashKey, keyedHash, obfuscateCredential } from '../../../src/crypto';
 import { isCloudSyncError } from '../../../src/errors';
+import { FIXTURES_DIR } from '../../support/fixture-bucket';
 import { dumpDatabases, findPlaintext, openPage, reload } from './page-env';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/crypto-vectors/vectors-from-original.json', import.meta.url), 'utf8'),
+  readFileSync(join(FIXTURES_DIR, 'crypto-vectors', 'vectors-from-original.json'), 'utf8'),
 ) as { password: string; items: { name: string; objectBase64: string }[]; credential: { stored: string; plaintext: string } };
 
 const PASSWORD = vectors.password; // "correct horse battery staple"
