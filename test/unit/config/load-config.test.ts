@@ -17,7 +17,7 @@ const ACCESS_KEY = vectors.credential.plaintext; // AKIAIOSFODNN7EXAMPLE
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SECRETS = [PASSWORD, ACCESS_KEY, SECRET_KEY];
 
-/** localStorage as the original V4.2 leaves it after a Save and a few syncs (original-format.md §1.8, §8.3). */
+/** localStorage as the original V4.2 leaves it after a Save and a few syncs (docs/settings.md, "Coming from the original extension"). */
 function originalLocalStorage(): Record<string, string> {
   return {
     tcs_storagetype: 's3',
