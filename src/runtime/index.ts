@@ -1,7 +1,6 @@
 export * from './events';
 export * from './logger';
 export * from './redact';
-export * from './retry';
 export * from './backoff';
 export * from './sleep';
 export * from './timers';
