@@ -1,5 +1,6 @@
 import { CloudSyncError, isCloudSyncError } from '../../errors';
 import { backoffDelay } from '../../runtime/backoff';
+import type { Sleep } from '../../runtime/sleep';
 import { isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from './drive-errors';
 
 /**
@@ -17,7 +18,7 @@ export interface DriveHttpOptions {
   /** Told when Drive rejected a token, so the auth layer stops handing it out. */
   invalidateToken?: (token: string) => void;
   fetch: typeof fetch;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: Sleep;
   /** Attempts per request, the first included. */
   maxAttempts: number;
   baseDelayMs: number;
@@ -173,20 +174,4 @@ function aborted(context: string, cause?: unknown): CloudSyncError {
 function stripQuery(url: string): string {
   const i = url.indexOf('?');
   return i < 0 ? url : url.slice(0, i);
-}
-
-/** setTimeout as a promise that an AbortSignal can cut short. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted('waiting to retry'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted('waiting to retry'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

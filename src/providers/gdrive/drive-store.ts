@@ -11,7 +11,8 @@ import type {
 } from '../cloud-store';
 import { splitKey, splitPrefix } from './drive-path';
 import { buildQuery, FOLDER_MIME } from './drive-query';
-import { abortableSleep, DriveHttp } from './drive-http';
+import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
+import { DriveHttp } from './drive-http';
 import { buildMultipartRelated, containsBytes, randomBoundary } from './multipart';
 import { pickFirstCreated, pickNewest } from './pick-newest';
 import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
@@ -42,7 +43,7 @@ export interface DriveStoreOptions {
   uploadBase?: string;
   rootFolderName?: string;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   random?: () => number;
   now?: () => number;
   /** Bodies above this go through a resumable upload (Drive's multipart limit is 5 MB). */
@@ -113,7 +114,7 @@ class DriveStoreImpl implements DriveStore {
       getAccessToken: opts.getAccessToken,
       invalidateToken: opts.invalidateToken,
       fetch: fetchFn,
-      sleep: opts.sleep ?? abortableSleep,
+      sleep: opts.sleep ?? runtimeSleep,
       maxAttempts: opts.retry?.maxAttempts ?? 5,
       baseDelayMs: opts.retry?.baseDelayMs ?? 1000,
       maxDelayMs: opts.retry?.maxDelayMs ?? 60_000,
