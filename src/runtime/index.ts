@@ -3,6 +3,7 @@ export * from './logger';
 export * from './redact';
 export * from './backoff';
 export * from './sleep';
+export * from './pool';
 export * from './timers';
 export * from './channel-types';
 export * from './schedule-policy';

@@ -11,6 +11,7 @@ import type {
 } from '../cloud-store';
 import { splitKey, splitPrefix } from './drive-path';
 import { buildQuery, FOLDER_MIME } from './drive-query';
+import { mapPool } from '../../runtime/pool';
 import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
 import { DriveHttp } from './drive-http';
 import { buildMultipartRelated, containsBytes, randomBoundary } from './multipart';
@@ -509,15 +510,7 @@ class DriveStoreImpl implements DriveStore {
 
   async deleteMany(keys: string[], options: RequestOptions = {}): Promise<void> {
     const { signal } = options;
-    const unique = [...new Set(keys)];
-    let next = 0;
-    const worker = async () => {
-      while (next < unique.length) {
-        const key = unique[next++];
-        await this.deleteKey(key, signal);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, unique.length) }, worker));
+    await mapPool([...new Set(keys)], this.concurrency, (key) => this.deleteKey(key, signal));
   }
 
   private async deleteKey(key: string, signal?: AbortSignal): Promise<void> {
