@@ -136,7 +136,7 @@ interface CycleMemo {
   failures: Map<string, boolean>;
 }
 
-/** Failures that say nothing about the object itself: try again next cycle. */
+/** Failures of the object itself (damaged, wrong password, missing, bad index): retrying cannot help until its entry changes, so the key waits for that. */
 const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
 
 export class SyncEngine {
