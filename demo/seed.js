@@ -1,4 +1,4 @@
-// Seed data for the stand-in TypingMind page, shaped as TypingMind stores it (original-ui.md §7):
+// Seed data for the stand-in TypingMind page, shaped as TypingMind stores it:
 // chats under CHAT_<id> with Date objects for createdAt/updatedAt and ISO strings inside messages,
 // TM_* settings in IndexedDB, Blob attachments, and TM_* strings in localStorage.
 // Pure: the caller passes the random source and the clock, so a seed is reproducible.

@@ -25,7 +25,6 @@ export type ErrorCode =
   | 'invalid-settings'
   | 'not-configured'
   // sync
-  | 'needs-confirmation'
   | 'sync-conflict'
   | 'host-unavailable'
   // runtime (tabs, scheduler)

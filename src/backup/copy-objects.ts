@@ -5,7 +5,7 @@
  */
 import { CloudSyncError, isCloudSyncError, type ErrorCode } from '../errors';
 import type { CloudStore, RequestOptions } from '../providers/cloud-store';
-import { mapPool } from '../sync/pool';
+import { mapPool } from '../runtime/pool';
 
 export interface CopyJob {
   /** The item key (for reports). */

@@ -14,7 +14,7 @@ import {
   type BackupManifest,
 } from '../cloud';
 import type { CloudStore, RequestOptions } from '../providers/cloud-store';
-import { mapPool } from '../sync/pool';
+import { mapPool } from '../runtime/pool';
 
 export interface IndexRead {
   index: BackupManifest[];

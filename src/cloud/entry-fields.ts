@@ -3,7 +3,7 @@
  * (original-format.md §3.1–3.3), so neither extension re-uploads what the other wrote.
  */
 import type { ItemType } from '../host/types';
-import type { LiveEntry, MetadataEntry } from './types';
+import type { LiveEntry } from './types';
 
 export const CHAT_KEY_PREFIX = 'CHAT_';
 
@@ -33,11 +33,6 @@ export function itemSize(type: ItemType, value: unknown, key?: string): number {
   const subject = type === 'ls' && typeof value === 'string' ? { key: key ?? '', value } : value;
   const text = JSON.stringify(subject) as string | undefined;
   return text === undefined ? 0 : text.length;
-}
-
-/** The `{key, value}` wrapper stored in items/<key>.json for localStorage items (§2.1). */
-export function lsWrapper(key: string, value: string): { key: string; value: string } {
-  return { key, value };
 }
 
 type Bag = Record<string, unknown>;
@@ -160,66 +155,6 @@ export function toMillis(value: unknown): number {
 export function chatUpdatedAtMillis(chat: unknown): number {
   if (!isObject(chat)) return 0;
   return toMillis(firstTruthy(chat, ['updatedAt', 'updated_at', 'lastUpdated', 'modifiedAt']));
-}
-
-/** The original's download comparison `new Date(cloud.lastModified) > new Date(local.lastModified)`. */
-export function lastModifiedNewer(a: number | string | undefined, b: number | string | undefined): boolean {
-  return new Date(a ?? 0).getTime() > new Date(b ?? 0).getTime();
-}
-
-export type ChangeReason = 'new-chat' | 'timestamp' | 'fingerprint' | 'never-synced-chat' | 'new' | 'size' | 'never-synced';
-
-/**
- * The original's upload detector (§3.3) for one item against its entry: the reason it would upload, or
- * null. Our engine decides with content hashes; this tells what the original would do and drives
- * `lastModifiedFor`. Fingerprints that differ only by date representation are treated as equal here.
- */
-export function originalChangeReason(
-  key: string,
-  type: ItemType,
-  value: unknown,
-  entry: MetadataEntry | undefined,
-): ChangeReason | null {
-  const live = entry as LiveEntry | undefined;
-  if (isChatItem(key, type)) {
-    if (!live) return 'new-chat';
-    if (chatUpdatedAtMillis(value) > toMillis(live.lastModified)) return 'timestamp';
-    if (!fingerprintsEquivalent(chatFingerprint(value), live.chatFingerprint ?? '')) return 'fingerprint';
-    if (!live.synced) return 'never-synced-chat';
-    return null;
-  }
-  if (!live) return 'new';
-  if (itemSize(type, value, key) !== live.size) return 'size';
-  if (!live.synced) return 'never-synced';
-  return null;
-}
-
-/**
- * `lastModified` for an upload, per §3.1: chats carry their numeric updatedAt (the previous value when
- * that is 0; `now` for never-synced-chat); other items keep the previous value (0 when new) and take
- * `now` when their size changed.
- */
-export function lastModifiedFor(
-  reason: ChangeReason,
-  ctx: { value: unknown; previous: MetadataEntry | undefined; now: number },
-): number | string {
-  const prev = (ctx.previous as LiveEntry | undefined)?.lastModified ?? 0;
-  switch (reason) {
-    case 'never-synced-chat':
-      return ctx.now;
-    case 'new-chat':
-    case 'timestamp':
-    case 'fingerprint': {
-      const n = chatUpdatedAtMillis(ctx.value);
-      return n !== 0 ? n : prev;
-    }
-    case 'new':
-      return 0;
-    case 'size':
-      return ctx.now;
-    case 'never-synced':
-      return prev;
-  }
 }
 
 export interface LiveEntryInput {

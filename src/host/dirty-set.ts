@@ -26,7 +26,10 @@ export class DirtySet {
     return this.#entries.size;
   }
 
-  /** Records changes; a later change restarts the key's quiet period. */
+  /**
+   * Records changes; a later change restarts the key's quiet period. The app also puts taken keys back this
+   * way after a failed upload: a change recorded since the take still wins, as it is newer.
+   */
   mark(changes: readonly ChangedKey[]): void {
     for (const { key, area, at } of changes) {
       const k = id(key, area);
@@ -34,10 +37,6 @@ export class DirtySet {
       if (!old) this.#entries.set(k, { key, area, at, firstAt: at });
       else this.#entries.set(k, { key, area, at: Math.max(old.at, at), firstAt: Math.min(old.firstAt, at) });
     }
-  }
-
-  has(key: string, area: ChangeArea): boolean {
-    return this.#entries.has(id(key, area));
   }
 
   /**
@@ -55,20 +54,6 @@ export class DirtySet {
     return out.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /**
-   * When the next key becomes settled (epoch ms), or undefined when nothing is dirty — for a scheduler that
-   * sleeps until then instead of polling.
-   */
-  nextSettleAt(quietMs: number = DEFAULT_QUIET_MS, maxWaitMs?: number): number | undefined {
-    let next: number | undefined;
-    for (const e of this.#entries.values()) {
-      let t = e.at + Math.max(0, quietMs);
-      if (maxWaitMs !== undefined) t = Math.min(t, e.firstAt + maxWaitMs);
-      if (next === undefined || t < next) next = t;
-    }
-    return next;
-  }
-
   /** Removes the keys (as they are about to be uploaded) and returns their entries; unknown keys are skipped. */
   take(refs: readonly DirtyRef[]): DirtyEntry[] {
     const out: DirtyEntry[] = [];
@@ -80,28 +65,5 @@ export class DirtySet {
       out.push(e);
     }
     return out;
-  }
-
-  /**
-   * Puts taken keys back after a failed upload. A change recorded since the take wins for `at` (the key stays
-   * dirty from its newest change); `firstAt` keeps the earliest, so the retry is not delayed further.
-   */
-  restore(entries: readonly (ChangedKey | DirtyEntry)[]): void {
-    for (const e of entries) {
-      const firstAt = 'firstAt' in e ? e.firstAt : e.at;
-      const k = id(e.key, e.area);
-      const current = this.#entries.get(k);
-      if (!current) this.#entries.set(k, { key: e.key, area: e.area, at: e.at, firstAt });
-      else this.#entries.set(k, { ...current, at: Math.max(current.at, e.at), firstAt: Math.min(current.firstAt, firstAt) });
-    }
-  }
-
-  /** Every entry, for diagnostics ("N changes waiting"). */
-  entries(): DirtyEntry[] {
-    return [...this.#entries.values()].map((e) => ({ ...e }));
-  }
-
-  clear(): void {
-    this.#entries.clear();
   }
 }

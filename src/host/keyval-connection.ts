@@ -6,6 +6,7 @@
  */
 import { wrap, type IDBPDatabase } from 'idb';
 import { CloudSyncError } from '../errors';
+import { sleep as runtimeSleep } from '../runtime/sleep';
 import { hostUnavailable } from './host-errors';
 import { KEYVAL_DATABASE, KEYVAL_STORE } from './keyval-names';
 
@@ -28,8 +29,6 @@ export interface KeyvalConnection {
   reset(): void;
   close(): void;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type OpenAttempt = { kind: 'open'; db: IDBDatabase } | { kind: 'missing' };
 
@@ -106,7 +105,7 @@ export function createKeyvalConnection(factory: IDBFactory, options: WaitForData
   const maxDelay = options.maxDelayMs ?? 4000;
   const timeout = options.timeoutMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? runtimeSleep;
 
   let current: Promise<IDBPDatabase> | undefined;
   let raw: IDBDatabase | undefined;

@@ -1,5 +1,6 @@
 /**
- * Exponential back-off with jitter, shared by `retry` (per request) and the scheduler (per failed cycle).
+ * Exponential back-off with jitter, the one formula for every wait before trying again: the scheduler's (per
+ * failed cycle) and the Google Drive client's (per failed request).
  * Pure: the random number is passed in.
  */
 export interface BackoffConfig {

@@ -1,8 +1,12 @@
 /**
- * A tiny typed event bus. The runtime, the engine and the UI talk through it without importing each other.
+ * A tiny typed event bus: the app's announcements to whoever listens. app.ts creates one and emits `status`,
+ * `synced`, `error` and `progress` on it (from the runtime's and the engine's callbacks); the UI controller
+ * and the public API's `on()` subscribe. The runtime and the engine do not use it: they report through the
+ * callbacks app.ts gives them.
  *
  * A listener that throws must not stop the others (one broken panel must not hide the status dot), so each
- * call is isolated and the error is handed to `onListenerError` (the app routes it to the logger).
+ * call is isolated and the error is handed to `onListenerError` when one is given (the app gives none, so
+ * such an error is dropped).
  */
 export type Listener<T> = (payload: T) => void;
 

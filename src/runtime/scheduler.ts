@@ -12,7 +12,11 @@ export type { Trigger, ScheduleConfig } from './schedule-policy';
 
 export interface RunContext {
   trigger: Trigger;
-  /** Aborted when the scheduler stops (the extension shuts down); the engine stops at a safe point. */
+  /**
+   * Aborted when the scheduler stops (Cloud Sync stops in this tab). Nothing checks it during a cycle: the
+   * app's `run` does not pass it to the engine, so a cycle already running goes on to its end; the scheduler
+   * then starts no other.
+   */
   signal: AbortSignal;
 }
 
@@ -62,7 +66,7 @@ export interface SchedulerSnapshot {
 export interface Scheduler<R> {
   /** Starts listening to the page and arms the timer. */
   start(): void;
-  /** Stops everything; a running cycle is asked to abort; waiting "Sync now" calls are rejected. */
+  /** Stops everything: no further cycle starts, waiting "Sync now" calls are rejected, `RunContext.signal` is aborted. */
   stop(): void;
   setLeader(leader: boolean): void;
   setAutoSync(on: boolean): void;

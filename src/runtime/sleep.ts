@@ -1,5 +1,7 @@
 /**
- * Waiting that can be cancelled. Kept apart so retry, scheduler and tests can all inject their own.
+ * Waiting that an AbortSignal can cut short: the one sleep every pause uses (the Google Drive client before
+ * trying a request again, the keyval connection before looking for TypingMind's database again, the memory
+ * store's yield). Callers take it as an injectable `Sleep`, so tests can pass their own.
  */
 import { CloudSyncError } from '../errors';
 

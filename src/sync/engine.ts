@@ -150,7 +150,7 @@ interface CycleMemo {
   waiting: Set<string>;
 }
 
-/** Failures that are about the object itself: tried again when its entry changes, not every cycle. */
+/** Failures of the object itself (damaged, wrong password, missing, bad index): retried with back-off, or when its entry changes. */
 const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
 
 export class SyncEngine {

@@ -1,13 +1,2 @@
-/** Runs `fn` over `items` with at most `limit` at a time; results keep the input order. */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
+/** The engine's name for the one worker pool, which lives in runtime/pool.ts. */
+export { mapPool } from '../runtime/pool';

@@ -1,5 +1,5 @@
 /**
- * Backups through the public API of the bundle, and NoSync mode (original-behaviour.md §8): a ?nosync tab
+ * Backups through the public API of the bundle, and NoSync mode (docs/settings.md, URL parameters): a ?nosync tab
  * syncs nothing, refuses "Sync now" with a clear error, and can still take a snapshot — without the full
  * sync the original runs first.
  */

@@ -1,7 +1,8 @@
 /**
  * The Sync button and the settings modal in real Chromium, on the stand-in page (which has no Tailwind):
  * sizes and visibility come from the extension's own CSS; Escape and Tab work with a real keyboard.
- * Screenshots go to test-results/ for a person to compare with reference/screens/02, 03 and 09.
+ * Screenshots go to test-results/ for a person to compare with the original extension's modal (unconfigured,
+ * S3 settings, and on a page without Tailwind).
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';

@@ -48,7 +48,8 @@ export function demoUrl(base: string, params: Record<string, string | number | b
 
 /**
  * The URL parameters that configure the extension for a bucket, as `npm start` prints them
- * (original-behaviour.md §1.3: storagetype, bucket, region, endpoint, accesskey, secretkey, encryptionkey).
+ * (the original's URL parameters, docs/settings.md: storagetype, bucket, region, endpoint, accesskey, secretkey,
+ * encryptionkey).
  * Use with startS3Server() from ./s3-server and BrowserHarness.openDevice({ params }).
  */
 export function extensionParams(

@@ -1,5 +1,5 @@
 /**
- * Loads a bucket written by the original extension from ../shared/fixtures/original-<name>-bucket/
+ * Loads a bucket written by the original extension from test/fixtures/original-<name>-bucket/
  * (see each folder's README): the password, every object's bytes by exact object key, what each object
  * decodes to (`expected`) and the data seeded into the host page (`seed`). Reused to seed a real S3
  * bucket (s3rver) or the memory store from a fixture.
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudStore } from '../../src/providers/cloud-store';
 
-/** shared/ sits beside the checkout (here and in CI's fresh clone); SHARED_DIR overrides it. */
-export const FIXTURES_DIR = join(process.env.SHARED_DIR ?? fileURLToPath(new URL('../../../shared', import.meta.url)), 'fixtures');
+/** test/fixtures/: the original's buckets and crypto vectors, kept in the repository. */
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 
 export const FIXTURE_BUCKETS = ['v3', 'v4.2'] as const;
 export type FixtureBucketName = (typeof FIXTURE_BUCKETS)[number];

@@ -41,12 +41,6 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Math.max(0, at - now);
 }
 
-/** Exponential backoff with "equal jitter": random in [c/2, c] where c = min(max, base·2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 /** The CloudSyncError a person sees for a Drive answer we will not (or no longer) retry. */
 export function toCloudSyncError(info: DriveErrorInfo, context: string): CloudSyncError {
   const details = { status: info.status, reason: info.reason, driveMessage: info.message, context };

@@ -1,5 +1,7 @@
 import { CloudSyncError, isCloudSyncError } from '../../errors';
-import { backoffDelay, isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from './drive-errors';
+import { backoffDelay } from '../../runtime/backoff';
+import type { Sleep } from '../../runtime/sleep';
+import { isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from './drive-errors';
 
 /**
  * One authorised request to Drive, with the retry policy the original lacked (W19): rate-limit
@@ -16,7 +18,7 @@ export interface DriveHttpOptions {
   /** Told when Drive rejected a token, so the auth layer stops handing it out. */
   invalidateToken?: (token: string) => void;
   fetch: typeof fetch;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: Sleep;
   /** Attempts per request, the first included. */
   maxAttempts: number;
   baseDelayMs: number;
@@ -76,7 +78,7 @@ export class DriveHttp {
         if (isAbort(e) || req.signal?.aborted) throw aborted(req.context, e);
         // A blocked or dropped connection: try again a few times, then say what it probably is.
         if (req.retry !== false && attempt + 1 < this.opts.maxAttempts) {
-          await this.opts.sleep(backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random), req.signal);
+          await this.opts.sleep(this.backoff(attempt + 1), req.signal);
           continue;
         }
         throw new CloudSyncError(
@@ -108,7 +110,7 @@ export class DriveHttp {
           err.details.retryAfterMs = hinted;
           throw err;
         }
-        const delay = hinted ?? backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random);
+        const delay = hinted ?? this.backoff(attempt + 1);
         await this.opts.sleep(delay, req.signal);
         continue;
       }
@@ -116,9 +118,9 @@ export class DriveHttp {
     }
   }
 
-  /** The wait before retry number `attempt` (0-based), when the server gave no Retry-After. */
-  backoff(attempt: number): number {
-    return backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.opts.random);
+  /** The wait after the `failures`-th failure in a row (1 = the first), when the server gave no Retry-After. */
+  backoff(failures: number): number {
+    return backoffDelay(failures, { baseMs: this.opts.baseDelayMs, maxMs: this.opts.maxDelayMs }, this.opts.random());
   }
 
   get maxAttempts(): number {
@@ -172,20 +174,4 @@ function aborted(context: string, cause?: unknown): CloudSyncError {
 function stripQuery(url: string): string {
   const i = url.indexOf('?');
   return i < 0 ? url : url.slice(0, i);
-}
-
-/** setTimeout as a promise that an AbortSignal can cut short. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted('waiting to retry'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted('waiting to retry'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -11,7 +11,9 @@ import type {
 } from '../cloud-store';
 import { splitKey, splitPrefix } from './drive-path';
 import { buildQuery, FOLDER_MIME } from './drive-query';
-import { abortableSleep, DriveHttp } from './drive-http';
+import { mapPool } from '../../runtime/pool';
+import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
+import { DriveHttp } from './drive-http';
 import { buildMultipartRelated, containsBytes, randomBoundary } from './multipart';
 import { pickFirstCreated, pickNewest } from './pick-newest';
 import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
@@ -42,7 +44,7 @@ export interface DriveStoreOptions {
   uploadBase?: string;
   rootFolderName?: string;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   random?: () => number;
   now?: () => number;
   /** Bodies above this go through a resumable upload (Drive's multipart limit is 5 MB). */
@@ -113,7 +115,7 @@ class DriveStoreImpl implements DriveStore {
       getAccessToken: opts.getAccessToken,
       invalidateToken: opts.invalidateToken,
       fetch: fetchFn,
-      sleep: opts.sleep ?? abortableSleep,
+      sleep: opts.sleep ?? runtimeSleep,
       maxAttempts: opts.retry?.maxAttempts ?? 5,
       baseDelayMs: opts.retry?.baseDelayMs ?? 1000,
       maxDelayMs: opts.retry?.maxDelayMs ?? 60_000,
@@ -508,15 +510,7 @@ class DriveStoreImpl implements DriveStore {
 
   async deleteMany(keys: string[], options: RequestOptions = {}): Promise<void> {
     const { signal } = options;
-    const unique = [...new Set(keys)];
-    let next = 0;
-    const worker = async () => {
-      while (next < unique.length) {
-        const key = unique[next++];
-        await this.deleteKey(key, signal);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, unique.length) }, worker));
+    await mapPool([...new Set(keys)], this.concurrency, (key) => this.deleteKey(key, signal));
   }
 
   private async deleteKey(key: string, signal?: AbortSignal): Promise<void> {

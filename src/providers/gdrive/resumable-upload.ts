@@ -85,7 +85,7 @@ export async function resumableUpload(http: DriveHttp, up: ResumableUpload): Pro
           details: { status: res?.status, offset },
         });
       }
-      await http.wait(http.backoff(failures - 1), retryAfter, up.signal);
+      await http.wait(http.backoff(failures), retryAfter, up.signal);
       const status = await http.send({
         method: 'PUT',
         url: location,

@@ -13,6 +13,7 @@ import type {
   PutResult,
   RequestOptions,
 } from '../cloud-store';
+import { sleep } from '../../runtime/sleep';
 import { abortedError, notFoundForCopy, preconditionFailed } from '../errors-common';
 
 export interface MemoryStoreOptions {
@@ -122,7 +123,7 @@ export class MemoryStore implements CloudStore {
   /** Yields to the event loop like a network call would, so callers cannot rely on synchronous completion. */
   private async tick(options: RequestOptions): Promise<void> {
     if (options.signal?.aborted) throw abortedError();
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await sleep(0);
     if (options.signal?.aborted) throw abortedError();
   }
 }

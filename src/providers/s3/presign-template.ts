@@ -14,6 +14,8 @@
  * SDK's own for awkward keys.
  */
 
+import { encodeKeyPath, rfc3986 } from './rfc3986';
+
 /** The key the SDK presigns for the template (never read: only its URL is used). */
 export const TEMPLATE_SENTINEL = 'cloudsync-presign-template';
 
@@ -30,13 +32,6 @@ export interface PresignTemplate {
   sessionToken?: string;
   /** The name the SDK gave the hoisted payload-hash parameter (its spelling is signed). */
   payloadParam?: string;
-}
-
-/** RFC 3986 encoding, as S3 keys and SigV4 query values are encoded. */
-export const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-export function encodeKeyPath(key: string): string {
-  return key.split('/').map(rfc3986).join('/');
 }
 
 /** Reads the template from a URL the SDK presigned for the sentinel key; undefined when it does not look as expected. */

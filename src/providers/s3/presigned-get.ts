@@ -20,7 +20,8 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { normalizeEtag } from './etag';
-import { rfc3986, TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
+import { TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
+import { rfc3986 } from './rfc3986';
 
 /** How long a presigned URL stays valid: far longer than one request, short enough to be useless later. */
 const EXPIRES_IN_S = 900;

@@ -43,6 +43,7 @@ import type {
   RequestOptions,
 } from '../cloud-store';
 import { CloudSyncError } from '../../errors';
+import { mapPool } from '../../runtime/pool';
 import { headersForPut } from '../object-headers';
 import { encodeCopySource } from './copy-source';
 import { normalizeEtag } from './etag';
@@ -323,7 +324,7 @@ export class S3Store implements CloudStore {
   }
 
   private async deleteOneByOne(keys: string[], signal: AbortSignal | undefined): Promise<void> {
-    await runLimited(keys, 8, async (Key) => {
+    await mapPool(keys, 8, async (Key) => {
       try {
         await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key }), { abortSignal: signal });
       } catch (e) {
@@ -350,7 +351,7 @@ export class S3Store implements CloudStore {
     try {
       const parts = planParts(body.byteLength, this.settings.partSize ?? 8 * MiB);
       const etags: string[] = new Array(parts.length);
-      await runLimited(parts, this.settings.partConcurrency ?? 4, async (p) => {
+      await mapPool(parts, this.settings.partConcurrency ?? 4, async (p) => {
         checkSignal(signal, this.ctx('put', key));
         const res = await this.client.send(
           new UploadPartCommand({
@@ -449,21 +450,4 @@ function isCrossOrigin(endpoint: string, pageOrigin: string | undefined): boolea
   } catch {
     return true;
   }
-}
-
-async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }

@@ -9,9 +9,6 @@ import {
   isChatItem,
   isChatKey,
   itemSize,
-  lastModifiedFor,
-  lastModifiedNewer,
-  originalChangeReason,
   serializeMetadata,
   toMillis,
 } from '../../../src/cloud';
@@ -134,44 +131,6 @@ describe('keys and clocks', () => {
     expect(toMillis(NaN)).toBe(0);
     expect(toMillis(undefined)).toBe(0);
     expect(chatUpdatedAtMillis({ updatedAt: new Date(9) })).toBe(9);
-  });
-  it('lastModifiedNewer compares as new Date(x).getTime()', () => {
-    expect(lastModifiedNewer('2025-01-02T00:00:00.000Z', 1735689599999)).toBe(true);
-    expect(lastModifiedNewer(0, '2025-01-02T00:00:00.000Z')).toBe(false);
-  });
-});
-
-describe('the original change detector and lastModified rules (§3.1, §3.3)', () => {
-  const now = 1_800_000_000_000;
-  it('chat: new, timestamp, fingerprint, never-synced, unchanged', () => {
-    const chat = { updatedAt: '2025-01-02T03:04:05.678Z', messages: [{ id: 'm' }] };
-    const entry = { synced: 1, type: 'idb' as const, lastModified: Date.parse(chat.updatedAt), chatFingerprint: chatFingerprint(chat) };
-    expect(originalChangeReason('CHAT_a', 'idb', chat, undefined)).toBe('new-chat');
-    expect(originalChangeReason('CHAT_a', 'idb', chat, entry)).toBeNull();
-    expect(originalChangeReason('CHAT_a', 'idb', { ...chat, updatedAt: '2025-01-02T03:04:06.000Z' }, entry)).toBe('timestamp');
-    expect(originalChangeReason('CHAT_a', 'idb', { ...chat, messages: [{ id: 'n' }] }, entry)).toBe('fingerprint');
-    expect(originalChangeReason('CHAT_a', 'idb', chat, { ...entry, synced: 0 })).toBe('never-synced-chat');
-  });
-  it('chat with a Date updatedAt against the ISO fingerprint written by another device: unchanged', () => {
-    const chat = { updatedAt: new Date('2025-01-02T03:04:05.678Z'), messages: [] };
-    const entry = { synced: 1, type: 'idb' as const, lastModified: '2025-01-02T03:04:05.678Z', chatFingerprint: '2025-01-02T03:04:05.678Z|0||' };
-    expect(originalChangeReason('CHAT_a', 'idb', chat, entry)).toBeNull();
-  });
-  it('other items: new, size, never-synced, unchanged', () => {
-    const entry = { synced: 1, type: 'ls' as const, lastModified: 0, size: itemSize('ls', 'v', 'k') };
-    expect(originalChangeReason('k', 'ls', 'v', undefined)).toBe('new');
-    expect(originalChangeReason('k', 'ls', 'v', entry)).toBeNull();
-    expect(originalChangeReason('k', 'ls', 'vv', entry)).toBe('size');
-    expect(originalChangeReason('k', 'ls', 'v', { ...entry, synced: 0 })).toBe('never-synced');
-  });
-  it('lastModified per reason', () => {
-    const chat = { updatedAt: 1234 };
-    expect(lastModifiedFor('new-chat', { value: chat, previous: undefined, now })).toBe(1234);
-    expect(lastModifiedFor('timestamp', { value: {}, previous: { synced: 1, type: 'idb', lastModified: 77 }, now })).toBe(77);
-    expect(lastModifiedFor('never-synced-chat', { value: chat, previous: undefined, now })).toBe(now);
-    expect(lastModifiedFor('new', { value: 'x', previous: undefined, now })).toBe(0);
-    expect(lastModifiedFor('size', { value: 'x', previous: { synced: 1, type: 'ls', lastModified: 5 }, now })).toBe(now);
-    expect(lastModifiedFor('never-synced', { value: 'x', previous: { synced: 0, type: 'ls', lastModified: 5 }, now })).toBe(5);
   });
 });
 

@@ -4,15 +4,17 @@
  * so nothing listens on a port and the origin is the one users have.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../support/browser';
 import { repoRoot } from '../../support/demo-server';
+import { FIXTURES_DIR } from '../../support/fixture-bucket';
 
 const ORIGIN = 'https://www.typingmind.com';
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/crypto-vectors/vectors-from-original.json', import.meta.url), 'utf8'),
+  readFileSync(join(FIXTURES_DIR, 'crypto-vectors', 'vectors-from-original.json'), 'utf8'),
 ) as { password: string; items: { name: string; objectBase64: string }[]; credential: { stored: string } };
 const PASSWORD = vectors.password;
 const SECRET_KEY = 'wJalr+XUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, SECRETS_DB } from '../../../src/config';
 import { decryptJson, deriveHashKey, keyedHash, obfuscateCredential } from '../../../src/crypto';
 import { isCloudSyncError } from '../../../src/errors';
+import { FIXTURES_DIR } from '../../support/fixture-bucket';
 import { dumpDatabases, findPlaintext, openPage, reload } from './page-env';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/fixtures/crypto-vectors/vectors-from-original.json', import.meta.url), 'utf8'),
+  readFileSync(join(FIXTURES_DIR, 'crypto-vectors', 'vectors-from-original.json'), 'utf8'),
 ) as { password: string; items: { name: string; objectBase64: string }[]; credential: { stored: string; plaintext: string } };
 
 const PASSWORD = vectors.password; // "correct horse battery staple"
@@ -15,7 +17,7 @@ const ACCESS_KEY = vectors.credential.plaintext; // AKIAIOSFODNN7EXAMPLE
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SECRETS = [PASSWORD, ACCESS_KEY, SECRET_KEY];
 
-/** localStorage as the original V4.2 leaves it after a Save and a few syncs (original-format.md §1.8, §8.3). */
+/** localStorage as the original V4.2 leaves it after a Save and a few syncs (docs/settings.md, "Coming from the original extension"). */
 function originalLocalStorage(): Record<string, string> {
   return {
     tcs_storagetype: 's3',

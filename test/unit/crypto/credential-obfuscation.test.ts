@@ -5,7 +5,7 @@ import { isCloudSyncError } from '../../../src/errors';
 
 const PASSWORD = 'correct horse battery staple';
 
-describe('enc:: credential obfuscation (original-format.md §1.8, §11.4)', () => {
+describe('enc:: credential obfuscation (docs/format.md §1.8, §11)', () => {
   it('writes the original vector exactly', () => {
     expect(obfuscateCredential('AKIAIOSFODNN7EXAMPLE', PASSWORD)).toBe('enc::IiQ7MywsJ2YnKzw9UmU6IDkkKTc=');
   });

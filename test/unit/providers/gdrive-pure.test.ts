@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildQuery, quoteQueryString, FOLDER_MIME } from '../../../src/providers/gdrive/drive-query';
-import { backoffDelay, isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from '../../../src/providers/gdrive/drive-errors';
+import { isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from '../../../src/providers/gdrive/drive-errors';
+import { DriveHttp } from '../../../src/providers/gdrive/drive-http';
 import { pickFirstCreated, pickNewest } from '../../../src/providers/gdrive/pick-newest';
 import { splitKey, splitPrefix } from '../../../src/providers/gdrive/drive-path';
 import { buildMultipartRelated, containsBytes } from '../../../src/providers/gdrive/multipart';
@@ -61,10 +62,21 @@ describe('drive errors', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 
-  it('backs off exponentially within [c/2, c], capped', () => {
-    expect(backoffDelay(0, 1000, 60_000, () => 0)).toBe(500);
-    expect(backoffDelay(3, 1000, 60_000, () => 1)).toBe(8000);
-    expect(backoffDelay(20, 1000, 60_000, () => 1)).toBe(60_000);
+  it('backs off exponentially within [c/2, c], c = base·2^(failures-1), capped', () => {
+    const http = (random: () => number) =>
+      new DriveHttp({
+        getAccessToken: async () => 'token',
+        fetch: (() => Promise.reject(new Error('no network in this test'))) as typeof fetch,
+        sleep: async () => {},
+        maxAttempts: 5,
+        baseDelayMs: 1000,
+        maxDelayMs: 60_000,
+        random,
+        now: () => 0,
+      });
+    expect(http(() => 0).backoff(1)).toBe(500);
+    expect(http(() => 1).backoff(4)).toBe(8000);
+    expect(http(() => 1).backoff(21)).toBe(60_000);
   });
 
   it('maps statuses to codes, each with a message a person can act on', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeKeyPath, TEMPLATE_SENTINEL, templateFrom } from '../../../src/providers/s3/presign-template';
+import { TEMPLATE_SENTINEL, templateFrom } from '../../../src/providers/s3/presign-template';
+import { encodeKeyPath } from '../../../src/providers/s3/rfc3986';
 
 const sample = (query: string, path = `/bucket/${TEMPLATE_SENTINEL}`) => `https://s3.example.test:8443${path}?${query}`;
 const GOOD =

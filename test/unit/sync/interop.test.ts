@@ -1,5 +1,5 @@
 /**
- * Interop with buckets the original extension wrote (../shared/fixtures): the first sync adopts its entries
+ * Interop with buckets the original extension wrote (test/fixtures): the first sync adopts its entries
  * without re-uploading unchanged items, a fresh device reads everything, and what we write the original reads
  * as unchanged (size and chatFingerprint computed as it computes them).
  */

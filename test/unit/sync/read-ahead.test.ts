@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapPool } from '../../../src/sync/pool';
+import { mapPool } from '../../../src/runtime/pool';
 import { ReadAhead } from '../../../src/sync/read-ahead';
 
 describe('ReadAhead', () => {
