@@ -36,7 +36,7 @@ import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type E
 import { PasswordGate } from './password-gate';
 import { plan as makePlan, type Action, type BaseState, type GuardOptions, type KeyInput, type LocalState, type RemoteState } from './planner';
 import { NewItemWriter } from './new-item-writer';
-import { mapPool } from './pool';
+import { mapPool } from '../runtime/pool';
 import { ReadAhead } from './read-ahead';
 
 export interface EngineOptions {

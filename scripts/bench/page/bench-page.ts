@@ -5,7 +5,7 @@
  * reads of TypingMind's store, and answers "does this device have X yet" questions.
  */
 import { createS3Store, type S3Settings } from '../../../src/providers/s3/s3-store';
-import { mapPool } from '../../../src/sync/pool';
+import { mapPool } from '../../../src/runtime/pool';
 import { makeAttachmentBytes, makeChat, makeKeyvalSettings, makeLocalSettings, makeRandom, type DatasetSpec } from '../dataset';
 
 const DB = 'keyval-store';
