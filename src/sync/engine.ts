@@ -294,8 +294,9 @@ export class SyncEngine {
       const info = local.get(key);
       const remoteEntry = remote.meta.items[key];
       const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
-      const ls = (info?.type ?? baseMap.get(key)?.type ?? remoteEntry?.type) === 'ls';
-      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry), ls });
+      const type = info?.type ?? baseMap.get(key)?.type ?? remoteEntry?.type ?? 'idb';
+      const [ls, chat] = [type === 'ls', isChatItem(key, type)];
+      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry), ls, chat });
     }
     // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
     const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone' || heldBefore.has(i.key));

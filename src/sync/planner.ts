@@ -34,6 +34,8 @@ export interface KeyInput {
   sameContent?: boolean;
   /** A localStorage key (the guard weighs TypingMind's IndexedDB items and its localStorage settings apart). */
   ls?: boolean;
+  /** A chat (the guard also weighs the chats on their own: they are what a user counts). */
+  chat?: boolean;
 }
 
 export type LocalStatus = 'unchanged' | 'changed' | 'deleted' | 'new' | 'none';
@@ -168,22 +170,26 @@ export function plan(inputs: KeyInput[], guard: GuardOptions): Plan {
     else if (guard.restore?.has(a.key)) actions.push(turnedAround(a));
     else deletions.push(a);
   }
-  // The threshold is weighed in each area apart: 30-odd settings in localStorage must not dilute the deletion
-  // of most of a user's chats below it.
+  // The threshold is weighed in each area apart, and on the chats alone: 30-odd settings in localStorage, or
+  // the prompts and attachments beside the chats, must not dilute the deletion of most of a user's chats.
   const ls = new Set(inputs.filter((i) => i.ls).map((i) => i.key));
+  const chats = new Set(inputs.filter((i) => i.chat).map((i) => i.key));
   const lsDeletions = deletions.filter((a) => ls.has(a.key)).length;
+  const chatDeletions = deletions.filter((a) => chats.has(a.key)).length;
   // One deletion alone is never "mass": an area counts when it loses more than one item.
   const share = (n: number, of: number) => (n < 2 ? 0 : of > 0 ? n / of : 1);
   const idbShare = share(deletions.length - lsDeletions, guard.known.idb);
   const lsShare = share(lsDeletions, guard.known.all - guard.known.idb);
+  const chatShare = share(chatDeletions, guard.known.chats);
   let holdReason: string | undefined;
   let wait: Action[] = [];
   if (deletions.length > 0 && looksEmpty(guard)) {
     wait = deletions;
     holdReason = `This device's TypingMind data looks empty, so ${deletions.length} deletion(s) were not synced. Delete them everywhere only if you really cleared your data; otherwise bring them back from the cloud.`;
-  } else if (Math.max(idbShare, lsShare) > guard.threshold) {
+  } else if (Math.max(idbShare, lsShare, chatShare) > guard.threshold) {
     wait = deletions;
-    holdReason = `This sync would delete ${deletions.length} items (${Math.round(100 * Math.max(idbShare, lsShare))}% of your data). Nothing was deleted: delete them everywhere, or bring them back.`;
+    const what = chatShare >= Math.max(idbShare, lsShare) ? `${chatDeletions} of your ${guard.known.chats} chats` : `${Math.round(100 * Math.max(idbShare, lsShare))}% of your data`;
+    holdReason = `This sync would delete ${deletions.length} items (${what}). Nothing was deleted: delete them everywhere, or bring them back.`;
   } else {
     // Below the threshold a deletion goes ahead, beside the ones still waiting from an earlier cycle.
     wait = deletions.filter((a) => guard.held?.has(a.key));

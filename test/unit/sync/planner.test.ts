@@ -141,4 +141,17 @@ describe('mass-deletion guard', () => {
       ['b', 'upload'],
     ]);
   });
+
+  it('weighs the chats on their own: 6 of 10 chats is held though they are a fifth of all items', () => {
+    const inputs = Array.from({ length: 6 }, (_, i) => ({ ...live(`CHAT_${i}`, L.absent, R.same), chat: true }));
+    const p = plan(inputs, { known: { all: 60, idb: 30, chats: 10 }, local: { idb: 24, chats: 4 }, threshold: 0.5 });
+    expect(p.held).toHaveLength(6);
+    expect(p.holdReason).toMatch(/6 of your 10 chats/);
+    // The same six deletions of other IndexedDB items (prompts, attachments) are a fifth: they go ahead.
+    const others = plan(
+      inputs.map((i) => ({ ...i, chat: false })),
+      { known: { all: 60, idb: 30, chats: 10 }, local: { idb: 24, chats: 10 }, threshold: 0.5 },
+    );
+    expect(others.held).toEqual([]);
+  });
 });
