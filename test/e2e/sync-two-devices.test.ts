@@ -61,7 +61,8 @@ describe('two devices in Chromium', () => {
   }, 60_000);
 
   it('both editing different chats at the same moment lose nothing', async () => {
-    const keys = Object.keys(await chats(a));
+    const before = await chats(a);
+    const keys = Object.keys(before);
     const [ka, kb] = [keys[2], keys[3]];
     const edit = (d: Device, id: string, text: string) =>
       d.page.evaluate(([id, text]) => (window as unknown as { demo: { editChat(id: string, t: string): Promise<void> } }).demo.editChat(id, text), [id, text]);
@@ -71,10 +72,33 @@ describe('two devices in Chromium', () => {
     await syncNow(b);
     const [ca, cb] = await Promise.all([chats(a), chats(b)]);
     expect(ca).toEqual(cb);
-    expect(ca[ka]).toBeGreaterThan(0);
+    // Each chat got exactly its one new message, on both devices; no other chat changed.
+    expect(ca).toEqual({ ...before, [ka]: before[ka] + 1, [kb]: before[kb] + 1 });
     const dumpA = await a.page.evaluate(() => (window as unknown as { demo: { dump(): Promise<{ keyval: Record<string, unknown> }> } }).demo.dump());
     const text = JSON.stringify(dumpA.keyval);
     expect(text).toContain('A at the same moment');
     expect(text).toContain('B at the same moment');
+  }, 60_000);
+
+  it('both editing the same chat at the same moment: both messages end up in it, on both devices', async () => {
+    const before = await chats(a);
+    const key = Object.keys(before)[4];
+    const edit = (d: Device, text: string) =>
+      d.page.evaluate(([id, text]) => (window as unknown as { demo: { editChat(id: string, t: string): Promise<void> } }).demo.editChat(id, text), [key.slice(5), text]);
+    await Promise.all([edit(a, 'same chat from A'), edit(b, 'same chat from B')]);
+    await Promise.all([syncNow(a), syncNow(b)]);
+    for (let i = 0; i < 2; i++) {
+      await syncNow(a);
+      await syncNow(b);
+    }
+    const [ca, cb] = await Promise.all([chats(a), chats(b)]);
+    expect(ca).toEqual(cb);
+    expect(ca[key]).toBe(before[key] + 2);
+    for (const d of [a, b]) {
+      const dump = await d.page.evaluate(() => (window as unknown as { demo: { dump(): Promise<{ keyval: Record<string, unknown> }> } }).demo.dump());
+      const chat = JSON.stringify(dump.keyval[key]);
+      expect(chat).toContain('same chat from A');
+      expect(chat).toContain('same chat from B');
+    }
   }, 60_000);
 });

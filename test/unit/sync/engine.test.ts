@@ -414,20 +414,25 @@ describe('SyncEngine between devices', () => {
     expect(counts.put).toBe(0);
   });
 
-  it('an emptied local store does not delete the cloud without confirmation', async () => {
+  it('an emptied local store does not delete the cloud: the next cycles, as the app runs them, keep asking until answered', async () => {
     const store = createMemoryStore();
     const a = await device('A', store);
     for (let i = 0; i < 6; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
     await a.sync({ full: true });
     for (let i = 0; i < 6; i++) await a.del(`CHAT_c${i}`);
-    const r = await a.sync({ full: true });
+    // As the app runs it: the change feed's dirty keys, no full look, no confirmation passed in.
+    const r = await a.sync();
     expect(r.held).toHaveLength(6);
     expect(r.holdReason).toMatch(/looks empty/);
     const m = await metadata(store);
     expect(Object.values(m.items).some(isTombstone)).toBe(false);
-    // confirmed: the deletions go through
-    const r2 = await a.sync({ full: true, confirmedDeletions: new Set(r.held.map((h) => h.key)) });
+    // The next automatic cycle (nothing dirty any more, the index unchanged) still holds them.
+    expect((await a.sync()).held).toHaveLength(6);
+    // Answered "delete them everywhere": the deletions go through in the next cycle.
+    await a.engine.answerHeld('delete');
+    const r2 = await a.sync();
     expect(r2.deleted).toHaveLength(6);
+    expect(Object.values((await metadata(store)).items).filter(isTombstone)).toHaveLength(6);
   });
 
   it('a corrupt object is skipped and shown, never turned into a local deletion', async () => {
@@ -437,15 +442,25 @@ describe('SyncEngine between devices', () => {
     await a.put('CHAT_one', makeChat('one', ['hi']));
     await a.put('CHAT_two', makeChat('two', ['hi']));
     await a.sync({ full: true });
-    await store.put('items/CHAT_two.json', new Uint8Array([1, 2, 3]));
-    const r = await b.sync({ full: true });
+    await b.sync({ full: true });
+    // A whole encrypted object with one ciphertext byte flipped: it reaches decryption and fails its tag.
+    await a.put('CHAT_two', makeChat('two', ['hi', 'edited on A']));
+    await a.sync();
+    const obj = await store.get('items/CHAT_two.json');
+    if (obj.kind !== 'found') throw new Error('no object');
+    const damaged = obj.body.slice();
+    damaged[damaged.length - 3] ^= 0x01;
+    await store.put('items/CHAT_two.json', damaged);
+    const r = await b.sync();
     expect(r.errors.map((e) => e.key)).toEqual(['CHAT_two']);
     expect(r.errors[0].message).toMatch(/CHAT_two/);
-    expect(await b.read('CHAT_one')).toBeDefined();
     expect(r.failedKeys).toEqual(['CHAT_two']);
+    // B keeps its own copy: never deleted, never replaced by garbage.
+    expect(((await b.read('CHAT_two')) as { messages: unknown[] }).messages).toHaveLength(1);
+    expect(await b.read('CHAT_one')).toBeDefined();
   });
 
-  it('works where the provider has no compare-and-swap: write, read back', async () => {
+  it('works where the provider has no compare-and-swap', async () => {
     const store = createMemoryStore({ capabilities: { conditionalPut: false } });
     const a = await device('A', store);
     const b = await device('B', store);
