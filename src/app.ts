@@ -386,6 +386,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
             const o = await backupService().restoreBackup(folder, { onProgress: progress });
             // The user asked for these deletions: the mass-deletion guard must not hold them on this device.
             for (const k of o.tombstoned) session?.confirmed.add(k);
+            await session?.engine.adoptCommits(o.committed);
             if (session) await api.syncNow().catch(() => {});
             return { ok: true, message: describeRestoreOutcome(o) };
           } catch (e) {

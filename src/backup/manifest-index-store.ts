@@ -3,6 +3,7 @@
  * backup folders when it is missing or damaged, and change it with a compare-and-swap where the provider
  * honours conditional writes, so two devices adding backups at once do not drop each other's entry (W17).
  */
+import { writeShared } from '../providers/shared-document';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import {
   BACKUPS_PREFIX,
@@ -82,14 +83,7 @@ export async function readManifestIndex(store: CloudStore, options: RequestOptio
 /** Writes `index` over the version read as `etag` (null = create); false when another writer got there first. */
 async function writeIndex(store: CloudStore, index: readonly BackupManifest[], etag: string | null, options: RequestOptions): Promise<boolean> {
   const body = new TextEncoder().encode(serializeManifestIndex(index));
-  const cas = store.capabilities.conditionalPut ? (etag ? { ifMatch: etag } : { ifNoneMatch: '*' as const }) : {};
-  try {
-    await store.put(MANIFEST_INDEX_KEY, body, { ...JSON_PUT, ...cas, signal: options.signal });
-    return true;
-  } catch (e) {
-    if (isCloudSyncError(e, 'precondition-failed')) return false;
-    throw e;
-  }
+  return (await writeShared(store, MANIFEST_INDEX_KEY, body, etag, { contentType: JSON_PUT.contentType, signal: options.signal })).kind === 'written';
 }
 
 /**

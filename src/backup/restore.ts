@@ -28,10 +28,13 @@ import {
   type BackupManifest,
   type LiveEntry,
   type Metadata,
+  type MetadataEntry,
+  entryIdentity,
 } from '../cloud';
 import { decryptBytes, encryptBytes } from '../crypto';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { ListEntry } from '../providers/cloud-store';
+import { writeShared, type SharedWrite } from '../providers/shared-document';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import { normaliseBackupFolder } from './backup-folder';
 import { describeError, runCopies, type CopyJob, type CopyRun } from './copy-objects';
@@ -58,14 +61,18 @@ export interface RestoreOutcome {
   copied: number;
   /** Attachments decrypted and encrypted again because the original stored them with the JSON codec. */
   reencoded: number;
+  /**
+   * The entries this restore wrote, each with the identity of the entry it replaced: the device that ran it
+   * journals them like its own commits, so a device that writes back an older metadata.json cannot undo the
+   * restore where the store ignores preconditions (sync/commit-journal.ts).
+   */
+  committed: { key: string; entry: MetadataEntry; replaced: string | null }[];
 }
 
 /** How many times the metadata write is re-planned when another device writes metadata.json meanwhile. */
 const MAX_METADATA_ATTEMPTS = 4;
-const METADATA_PUT = { contentType: 'application/json', cacheControl: 'no-cache, no-store, max-age=0, must-revalidate' };
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 async function loadBackup(deps: BackupDeps, folder: string, label: string, options: RunOptions) {
   const manifestKey = backupManifestKey(folder);
@@ -150,32 +157,6 @@ async function checkPassword(deps: BackupDeps, backup: Metadata, objects: Readon
 function needsReencode(m: BackupManifest): boolean {
   const v = manifestVariant(m);
   return v === 'export-upload-daily' || v === 'export-style-daily';
-}
-
-type WriteResult = { kind: 'written'; etag: string } | { kind: 'conflict' };
-
-/** Compare-and-swap where the provider honours it; elsewhere write, read back and compare. */
-async function writeLiveMetadata(deps: BackupDeps, metadata: Metadata, etag: string | null, options: RunOptions): Promise<WriteResult> {
-  const text = serializeMetadata(metadata);
-  const body = enc.encode(text);
-  const readBack = async (): Promise<WriteResult | null> => {
-    const back = await deps.store.get(METADATA_KEY, options);
-    return back.kind === 'found' && dec.decode(back.body) === text ? { kind: 'written', etag: back.etag } : null;
-  };
-  if (deps.store.capabilities.conditionalPut) {
-    try {
-      const res = await deps.store.put(METADATA_KEY, body, { ...METADATA_PUT, ...(etag ? { ifMatch: etag } : { ifNoneMatch: '*' as const }), signal: options.signal });
-      return { kind: 'written', etag: res.etag };
-    } catch (e) {
-      if (isCloudSyncError(e, 'precondition-failed')) return { kind: 'conflict' };
-      // The answer may have been lost after the write took effect: look before calling it a failure.
-      const landed = await readBack().catch(() => null);
-      if (landed) return landed;
-      throw e;
-    }
-  }
-  await deps.store.put(METADATA_KEY, body, { ...METADATA_PUT, signal: options.signal });
-  return (await readBack()) ?? { kind: 'conflict' };
 }
 
 /** ETags of the live objects, so restored entries name them (tcsEtag) for the engine's conditional uploads. */
@@ -284,9 +265,9 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
       }
     }
 
-    let written: WriteResult;
+    let written: SharedWrite;
     try {
-      written = await writeLiveMetadata(deps, plan.metadata, state.etag, options);
+      written = await writeShared(store, METADATA_KEY, enc.encode(serializeMetadata(plan.metadata)), state.etag, { signal: options.signal });
     } catch (e) {
       return failWithRollback(`the new metadata.json could not be written (${describeError(e)})`, e, isCloudSyncError(e) ? e.code : 'provider-error');
     }
@@ -302,6 +283,10 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
         unavailable: plan.unavailable,
         copied: done.size,
         reencoded,
+        committed: [...plan.restored, ...plan.tombstoned].map((key) => {
+          const before = Object.prototype.hasOwnProperty.call(state.metadata.items, key) ? state.metadata.items[key] : undefined;
+          return { key, entry: plan.metadata.items[key], replaced: before ? entryIdentity(before) : null };
+        }),
       };
     }
     // Another device wrote metadata.json meanwhile: plan again on what it wrote, and copy again any object

@@ -28,6 +28,7 @@ import { keyedHash } from '../crypto';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
 import type { CloudStore, GetResult } from '../providers/cloud-store';
+import { writeShared } from '../providers/shared-document';
 import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, RetryRecord, SyncState } from './base-store';
 import { backoffDelay } from '../runtime/backoff';
 import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
@@ -681,6 +682,15 @@ export class SyncEngine {
     await this.deps.base.setDrop(keys);
   }
 
+  /**
+   * Journals entries another part of this device wrote to metadata.json (a restore), as if a cycle had
+   * committed them: where the store ignores preconditions, a stale writer's copy over them is repaired.
+   */
+  async adoptCommits(commits: { key: string; entry: MetadataEntry; replaced: string | null }[]): Promise<void> {
+    const at = this.now();
+    await this.deps.base.journalPut(commits.map((c) => ({ ...c, at, committed: true })));
+  }
+
   /** Keys that keep failing, with the last reason (from the sync state; no request). */
   async failing(): Promise<{ key: string; message: string; missing: boolean }[]> {
     const state = await this.deps.base.state();
@@ -760,10 +770,8 @@ export class SyncEngine {
    */
   private async writeMetadata(next: Metadata, etag: string | null): Promise<{ etag: string; meta: Metadata; text: string }> {
     const text = serializeMetadata(next);
-    const body = toBytes(text);
-    const put = { contentType: 'application/json', cacheControl: 'no-cache, no-store, max-age=0, must-revalidate' };
-    const conditions = this.store.capabilities.conditionalPut ? (etag ? { ifMatch: etag } : { ifNoneMatch: '*' as const }) : {};
-    const res = await this.count(this.store.put(METADATA_KEY, body, { ...put, ...conditions }));
+    const res = await this.count(writeShared(this.store, METADATA_KEY, toBytes(text), etag));
+    if (res.kind === 'conflict') throw new CloudSyncError('precondition-failed', 'Another device wrote metadata.json at the same moment; planning again.');
     return { etag: res.etag, meta: next, text };
   }
 

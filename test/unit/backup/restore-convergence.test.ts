@@ -7,6 +7,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackupService } from '../../../src/backup';
 import { createMemoryStore } from '../../../src/providers/memory';
+import { FaultyStore } from '../../support/faulty-store';
+import { IgnoringStore } from '../../support/ignoring-store';
 import { createSimDevice, keysFor, makeChat, type SimDevice } from '../../support/sim-device';
 
 const PASSWORD = 'correct horse battery staple';
@@ -100,5 +102,43 @@ describe('restore converges on every device', () => {
     expect(((await b.read('CHAT_later')) as { messages: unknown[] }).messages).toHaveLength(2);
     expect(((await a.read('CHAT_later')) as { messages: unknown[] }).messages).toHaveLength(2);
     expect(await a.read('TM_notes')).toBe('v1');
+  });
+});
+
+describe('a restore on a store that ignores preconditions', () => {
+  it('is not undone by a device that writes back the index it read before the restore', async () => {
+    const inner = new IgnoringStore({ claims: false });
+    const wires = [new FaultyStore(inner), new FaultyStore(inner)];
+    const a = await createSimDevice({ name: 'A', store: wires[0], password: PASSWORD });
+    const b = await createSimDevice({ name: 'B', store: wires[1], password: PASSWORD });
+    devices.push(a, b);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.put('TM_notes', 'v1');
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    const svc = createBackupService({ store: inner, keys: await keysFor(PASSWORD) });
+    const snap = await svc.createSnapshot('s');
+    await a.put('CHAT_later', makeChat('later', ['after the backup']));
+    await a.sync();
+    await b.sync({ full: true });
+
+    // B starts a sync (it has an edit of its own) and reads the index; the restore runs on A meanwhile.
+    await b.put('TM_other', 'made on B');
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const held = wires[1].holdAfterIndexRead(released);
+    const slow = b.sync();
+    await held;
+    const out = await svc.restoreBackup(snap.folder);
+    await a.engine.adoptCommits(out.committed); // as the app does after a restore
+    release();
+    await slow; // B writes back the index it read: CHAT_later live again
+
+    for (let round = 0; round < 2; round++) for (const d of [a, b]) await d.sync({ full: true });
+    for (const d of [a, b]) {
+      expect(await d.read('CHAT_later'), d.name).toBeUndefined();
+      expect(await d.read('CHAT_one'), d.name).toBeDefined();
+      expect(await d.read('TM_other'), d.name).toBe('made on B');
+    }
   });
 });
