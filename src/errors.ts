@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'throttled'
   | 'precondition-failed'
   | 'not-found'
+  /** An item whose key no object name of this provider can hold (too long, a broken character): that one item cannot sync. */
+  | 'bad-key'
   | 'too-large'
   | 'quota-exceeded'
   | 'reconnect-required'

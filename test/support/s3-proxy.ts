@@ -48,6 +48,8 @@ export interface RequestRecord {
   method: string;
   /** The decoded object key ('' for bucket-level requests). */
   key: string;
+  /** The request's path as it arrived, undecoded. */
+  path: string;
   query: string;
   status: number;
   origin?: string;
@@ -217,7 +219,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     st.bytesIn += body.length;
     stats.total += 1;
     if (method === 'OPTIONS') stats.preflights += 1;
-    const record: RequestRecord = { method, key, query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
+    const record: RequestRecord = { method, key, path: (req.url ?? '/').split('?')[0], query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
     stats.requests.push(record);
 
     const send = (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {

@@ -3,8 +3,8 @@
  * of keys with `%`, `+`, `#`, `?`, spaces or unicode failed. Each path segment is
  * encoded and the slashes kept, which every S3-compatible accepts.
  */
-import { encodeKeyPath, rfc3986 } from './rfc3986';
+import { rfc3986, wireKeyPath } from './rfc3986';
 
 export function encodeCopySource(bucket: string, key: string): string {
-  return `${rfc3986(bucket)}/${encodeKeyPath(key)}`;
+  return `${rfc3986(bucket)}/${wireKeyPath(key)}`;
 }

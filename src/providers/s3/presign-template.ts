@@ -14,7 +14,7 @@
  * SDK's own for awkward keys.
  */
 
-import { encodeKeyPath, rfc3986 } from './rfc3986';
+import { rfc3986, wireKeyPath } from './rfc3986';
 
 /** The key the SDK presigns for the template (never read: only its URL is used). */
 export const TEMPLATE_SENTINEL = 'cloudsync-presign-template';
@@ -103,7 +103,7 @@ export class TemplateSigner {
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
-    const path = encodeKeyPath(key);
+    const path = wireKeyPath(key);
     const canonical = `GET\n${t.basePath}${path}\n${query}\nhost:${t.host}\n\nhost\nUNSIGNED-PAYLOAD`;
     const digest = hex(await crypto.subtle.digest('SHA-256', enc.encode(canonical)));
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${digest}`;

@@ -50,6 +50,7 @@ import { normalizeEtag } from './etag';
 import { codeOf, mapS3Error, statusOf, type S3ErrorContext, type S3Operation } from './s3-errors';
 import { planParts } from './multipart-plan';
 import { PresignedGets } from './presigned-get';
+import { encodeKeyPath, pathWouldChange, unaddressableKey, wireKeyPath } from './rfc3986';
 
 export interface S3Settings {
   bucket: string;
@@ -102,6 +103,8 @@ export class S3Store implements CloudStore {
   private readonly crossOrigin: boolean;
   /** Set once a provider answers NotImplemented to DeleteObjects (GCS XML): delete one by one after that. */
   private singleDeletes = false;
+  /** HEAD answers showed no ETag: conditional reads go as a GET with If-None-Match instead. */
+  private headHidesEtag = false;
   /** Plain reads through presigned URLs; dropped for good if they fail where a signed read then works. */
   private presigned?: PresignedGets;
 
@@ -127,6 +130,7 @@ export class S3Store implements CloudStore {
       requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 120_000, throwOnRequestTimeout: true },
     });
     this.client.middlewareStack.add(dropOperationIdQuery, { step: 'build', name: 'cloudsyncDropXId' });
+    this.client.middlewareStack.add(exactKeyPath, { step: 'build', name: 'cloudsyncExactKeyPath' });
     this.capabilities = {
       conditionalPut: endpoint === undefined,
       conditionalGet: true,
@@ -144,9 +148,16 @@ export class S3Store implements CloudStore {
   async get(key: string, options: GetOptions = {}): Promise<GetResult> {
     const signal = options.signal;
     checkSignal(signal, this.ctx('get', key));
-    const mode = this.settings.conditionalGetMode ?? (this.crossOrigin ? 'head' : 'header');
+    checkKey(key);
+    const mode = this.headHidesEtag ? 'header' : this.settings.conditionalGetMode ?? (this.crossOrigin ? 'head' : 'header');
     if (options.ifNoneMatch !== undefined && mode === 'head') {
       const current = await this.headEtag(key, signal);
+      // The answer to HEAD showed no ETag (moto does this, and so does a proxy or CORS rule that drops it from
+      // HEAD only): ask with a conditional GET from now on, which costs a preflight but tells.
+      if (current === HIDDEN) {
+        this.headHidesEtag = true;
+        return this.get(key, options);
+      }
       // Gone (or, since a HEAD 404 has no body, maybe the bucket is): a plain GET tells which.
       if (current === undefined) return this.get(key, { signal });
       if (current === normalizeEtag(options.ifNoneMatch)) return { kind: 'not-modified', etag: current };
@@ -193,13 +204,11 @@ export class S3Store implements CloudStore {
     }
   }
 
-  /** The object's current ETag, or undefined when there is no such object. */
-  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  /** The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none. */
+  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | typeof HIDDEN | undefined> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
-      const etag = normalizeEtag(res.ETag);
-      if (etag === undefined) throw missingEtag(this.ctx('get', key));
-      return etag;
+      return normalizeEtag(res.ETag) ?? HIDDEN;
     } catch (e) {
       // A HEAD error has no body, so a missing bucket looks like a missing key: only a 404 with an S3 code
       // other than NoSuchBucket is trusted as "no object"; "NotFound" is what the SDK names a bodiless 404.
@@ -211,6 +220,7 @@ export class S3Store implements CloudStore {
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     const signal = options.signal;
     checkSignal(signal, this.ctx('put', key));
+    checkKey(key);
     const headers = headersForPut(key, options);
     const threshold = this.settings.multipartThreshold ?? 8 * MiB;
     try {
@@ -270,6 +280,8 @@ export class S3Store implements CloudStore {
   async copy(from: string, to: string, options: RequestOptions = {}): Promise<void> {
     const signal = options.signal;
     checkSignal(signal, this.ctx('copy', from));
+    checkKey(from);
+    checkKey(to);
     try {
       await this.client.send(
         new CopyObjectCommand({ Bucket: this.settings.bucket, Key: to, CopySource: encodeCopySource(this.settings.bucket, from) }),
@@ -288,6 +300,8 @@ export class S3Store implements CloudStore {
 
   async deleteMany(keys: string[], options: RequestOptions = {}): Promise<void> {
     const signal = options.signal;
+    // A key no object name can hold names no object: nothing to delete.
+    keys = keys.filter((k) => unaddressableKey(k) === undefined);
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       checkSignal(signal, this.ctx('delete'));
       const batch = keys.slice(i, i + DELETE_BATCH);
@@ -425,6 +439,32 @@ const dropOperationIdQuery =
     if (req?.query && 'x-id' in req.query) delete req.query['x-id'];
     return next(args);
   };
+
+/**
+ * Sends the object key exactly (rfc3986.ts, wireKeyPath): a key with a `.`, `..` or empty segment goes as one
+ * segment with its `/` as `%2F`, so no URL parser on the way resolves it into another object's address — and
+ * the path the server checks the signature against is the one that was signed (runs at 'build', before).
+ */
+const exactKeyPath =
+  <Args extends { request: unknown; input: unknown }, Result>(next: (args: Args) => Promise<Result>) =>
+  async (args: Args): Promise<Result> => {
+    const key = (args.input as { Key?: unknown } | undefined)?.Key;
+    const req = args.request as { path?: string } | undefined;
+    if (typeof key === 'string' && typeof req?.path === 'string' && pathWouldChange(key)) {
+      const asSegments = encodeKeyPath(key);
+      if (req.path.endsWith(asSegments)) req.path = req.path.slice(0, req.path.length - asSegments.length) + wireKeyPath(key);
+    }
+    return next(args);
+  };
+
+/** Throws the per-item error for a key no S3 object name can hold. */
+function checkKey(key: string): void {
+  const problem = unaddressableKey(key);
+  if (problem) throw new CloudSyncError('bad-key', problem, { details: { key } });
+}
+
+/** headEtag's answer when the response to HEAD carried no ETag. */
+const HIDDEN = Symbol('etag hidden');
 
 function checkSignal(signal: AbortSignal | undefined, ctx: S3ErrorContext): void {
   if (signal?.aborted) throw mapS3Error(Object.assign(new Error('aborted'), { name: 'AbortError' }), ctx);
