@@ -166,6 +166,8 @@ export interface LiveEntryInput {
   lastModified: number | string;
   /** blob only: MIME type ("" allowed, as the original). */
   blobType?: string;
+  /** blob only: the Blob's own type when it is not `blobType` (ours; see LiveEntry.tcsBlobType). */
+  tcsBlobType?: string;
   tcsHash?: string;
   tcsDates?: string[];
 }
@@ -186,6 +188,7 @@ export function buildLiveEntry(input: LiveEntryInput): LiveEntry {
     entry.size = itemSize(input.type, input.value, input.key);
   }
   if (input.tcsHash !== undefined) entry.tcsHash = input.tcsHash;
+  if (input.type === 'blob' && input.tcsBlobType !== undefined && input.tcsBlobType !== entry.blobType) entry.tcsBlobType = input.tcsBlobType;
   if (input.tcsDates !== undefined && input.tcsDates.length > 0) entry.tcsDates = input.tcsDates;
   return entry;
 }

@@ -44,6 +44,7 @@ function normaliseEntryInPlace(entry: Record<string, unknown>): MetadataEntry {
   if ('size' in entry && !isFiniteNumber(entry.size)) delete entry.size;
   if ('chatFingerprint' in entry && typeof entry.chatFingerprint !== 'string') delete entry.chatFingerprint;
   if ('blobType' in entry && typeof entry.blobType !== 'string') delete entry.blobType;
+  if ('tcsBlobType' in entry && typeof entry.tcsBlobType !== 'string') delete entry.tcsBlobType;
   if ('tcsHash' in entry && typeof entry.tcsHash !== 'string') delete entry.tcsHash;
   if ('tcsDates' in entry && !(Array.isArray(entry.tcsDates) && entry.tcsDates.every((p) => typeof p === 'string'))) {
     delete entry.tcsDates;

@@ -14,8 +14,14 @@ export interface LiveEntry {
   size?: number;
   /** CHAT_* only: `updatedAt|msgCount|lastMsgId|lastMsgTs`. */
   chatFingerprint?: string;
-  /** blob only: MIME type. */
+  /** blob only: MIME type, as the original computes it (the Blob's own, or sniffed when that says nothing). */
   blobType?: string;
+  /**
+   * Ours, blob only: the Blob's own type exactly ("" included), present when it is not `blobType`. A reader
+   * gives the Blob exactly this type; without it, `blobType` is read as the original reads it (sniffed when
+   * empty or application/octet-stream).
+   */
+  tcsBlobType?: string;
   /** Ours: keyed content hash (HMAC-SHA-256 with a key derived from the password), base64url. Never a bare hash. */
   tcsHash?: string;
   /**

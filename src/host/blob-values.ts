@@ -1,7 +1,9 @@
 /**
- * Attachments as TypingMind stores them: Blobs with a MIME type. Small helpers at the edge of the Blob API.
+ * Attachments as TypingMind stores them: Blobs with a MIME type, which may be "" (TypingMind's own attachments
+ * often are). Small helpers at the edge of the Blob API. A Blob's type is kept exactly as it is, both ways: the
+ * sync hashes and records it as it is (item-codec.ts), so normalising it here would change the value.
  */
-import { needsSniffing, sniffMimeType, SNIFF_BYTES } from './mime-sniff';
+import { sniffMimeType, SNIFF_BYTES } from './mime-sniff';
 
 /**
  * True for a Blob. Duck-typed as well, because a Blob read back from IndexedDB may come from another realm
@@ -16,22 +18,12 @@ export function isBlobValue(value: unknown): value is Blob {
     typeof v.arrayBuffer === 'function';
 }
 
-/** The Blob's own type, or the one its first bytes show when the stored type says nothing. */
-export async function effectiveBlobType(blob: Blob): Promise<string> {
-  if (!needsSniffing(blob.type)) return blob.type;
-  const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
-  return sniffMimeType(head);
-}
-
-/** The same bytes with a useful MIME type. Re-wrapping a Blob does not copy its bytes. */
-export async function withUsefulType(blob: Blob): Promise<Blob> {
-  const type = await effectiveBlobType(blob);
-  return type === blob.type ? blob : new Blob([blob], { type });
-}
-
-/** Bytes (or a Blob) from a download, as the Blob to store: its own type, else the sniffed one. */
-export async function toStoredBlob(value: Blob | Uint8Array | ArrayBuffer): Promise<Blob> {
-  if (isBlobValue(value)) return withUsefulType(value);
+/**
+ * An attachment to store: a Blob as it is, with its own type (the caller chose it: a download's type is the one its
+ * entry names, see downloadedBlobType); bare bytes, which have no type, with the one their first bytes show.
+ */
+export function toStoredBlob(value: Blob | Uint8Array | ArrayBuffer): Blob {
+  if (isBlobValue(value)) return value;
   const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
   return new Blob([bytes as BlobPart], { type: sniffMimeType(bytes.subarray(0, SNIFF_BYTES)) });
 }

@@ -7,7 +7,7 @@
  */
 import { unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { isCloudSyncError } from '../errors';
-import { isBlobValue, toStoredBlob, withUsefulType } from './blob-values';
+import { isBlobValue, toStoredBlob } from './blob-values';
 import { isExcludedKey } from './exclusions';
 import { badValue, excludedKey, hostUnavailable, isInvalidStateError, isQuotaError, quotaExceeded } from './host-errors';
 import { createKeyvalConnection, type WaitForDatabaseOptions } from './keyval-connection';
@@ -163,9 +163,10 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
     }
   }
 
-  async function readItem(key: string, value: unknown): Promise<LocalItem | undefined> {
+  /** A value as TypingMind stored it: a Blob keeps its own type, "" included. */
+  function readItem(key: string, value: unknown): LocalItem | undefined {
     if (value === undefined) return undefined;
-    if (isBlobValue(value)) return { key, type: 'blob', value: await withUsefulType(value) };
+    if (isBlobValue(value)) return { key, type: 'blob', value };
     return { key, type: 'idb', value };
   }
 
@@ -218,7 +219,7 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
         if (type === 'ls') return getLs(key);
         const tx = await transaction('readonly');
         const [value] = await Promise.all([tx.store.get(key), tx.done]);
-        return await readItem(key, value);
+        return readItem(key, value);
       } catch (e) {
         throw asHostError(`read "${key}"`, e);
       }
@@ -242,7 +243,7 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
         ]);
         for (let j = 0; j < idbIndexes.length; j++) {
           const i = idbIndexes[j];
-          results[i] = await readItem(keys[i].key, values[j]);
+          results[i] = readItem(keys[i].key, values[j]);
         }
         return results;
       } catch (e) {
@@ -309,7 +310,7 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
         if (!isBlobValue(value) && !(value instanceof Uint8Array) && !(value instanceof ArrayBuffer)) {
           throw badValue(key, 'an attachment (Blob or bytes)', value);
         }
-        stored = await toStoredBlob(value);
+        stored = toStoredBlob(value);
       } else if (value === undefined) {
         throw badValue(key, 'a value', value);
       }

@@ -28,3 +28,11 @@ export function sniffMimeType(bytes: Uint8Array): string {
 export function needsSniffing(type: string | undefined | null): boolean {
   return !type || type === GENERIC_MIME;
 }
+
+/**
+ * An attachment's type by the original's rule: its own, or the one its first bytes show when that says nothing.
+ * This is what the original reads from `blobType`, so two types it maps to the same answer are one to it.
+ */
+export function usefulMimeType(type: string, bytes: Uint8Array): string {
+  return needsSniffing(type) ? sniffMimeType(bytes.subarray(0, SNIFF_BYTES)) : type;
+}

@@ -7,7 +7,7 @@ import { buildLiveEntry, chatUpdatedAtMillis, cloudText, fromCloudValue, isChatI
 import type { LiveEntry } from '../cloud/types';
 import { decryptBytes, decryptJson, decryptJsonText, encryptBytes, encryptJsonText, keyedHash } from '../crypto';
 import { CloudSyncError } from '../errors';
-import { sniffMimeType } from '../host/mime-sniff';
+import { usefulMimeType } from '../host/mime-sniff';
 import type { ItemType, LocalItem } from '../host/types';
 
 export interface SyncKeys {
@@ -23,7 +23,7 @@ export interface Encoded {
   /** idb: JSON text of the cloud value; ls: JSON text of the {key,value} wrapper. */
   text?: string;
   dates?: string[];
-  /** blob: the bytes and MIME type. */
+  /** blob: the bytes and the Blob's own MIME type, exactly ("" included). */
   bytes?: Uint8Array;
   mime?: string;
   /** The value as TypingMind holds it (for merges and entry fields). */
@@ -70,9 +70,16 @@ export async function encodeItem(item: LocalItem, hashKey: CryptoKey): Promise<E
   return { key, type, hash, text, dates, value };
 }
 
-/** An attachment from its bytes and type (read from the Blob, or just decrypted): hashed once, read never again. */
+/**
+ * An attachment from its bytes and its Blob's own type (read from the Blob, or just decrypted): hashed once, read
+ * never again. The hash covers the type by the original's rule (usefulMimeType), not the Blob's own: a Blob typed ""
+ * and the same bytes typed as the original sniffs them are one attachment to the original (it reads both back the
+ * same), and so one to us. A device holding a "" Blob thus adopts the entry the original wrote for it (no conflict,
+ * no upload), and every hash written before tcsBlobType stays valid. The exact type travels in the entry
+ * (entryFor: tcsBlobType) and comes back with the download (downloadedBlobType).
+ */
 async function encodedBlob(key: string, bytes: Uint8Array, mime: string, value: Blob, hashKey: CryptoKey, proven?: string): Promise<Encoded> {
-  const hash = proven ?? (await keyedHash(hashKey, prefixed(`blob\n${mime}\n`, bytes)));
+  const hash = proven ?? (await keyedHash(hashKey, prefixed(`blob\n${usefulMimeType(mime, bytes)}\n`, bytes)));
   return { key, type: 'blob', hash, bytes, mime, value };
 }
 
@@ -82,13 +89,18 @@ export async function encryptEncoded(e: Encoded, contentKey: CryptoKey): Promise
   return encryptJsonText(contentKey, e.text!);
 }
 
-/** The metadata entry for an upload, in the original's field order, with our hash and Date paths. */
+/**
+ * The metadata entry for an upload, in the original's field order, with our hash and Date paths. An attachment's
+ * `blobType` is the type by the original's rule (the Blob's own, sniffed when that says nothing), as it has always
+ * been; `tcsBlobType` adds the Blob's own type when that is something else ("", application/octet-stream).
+ */
 export function entryFor(e: Encoded, previous: LiveEntry | undefined, now: number): LiveEntry {
   // The original's clock for chats is their own updatedAt (numeric), the previous one when absent; for
   // everything else it is the time the change was detected.
   const chatTime = isChatItem(e.key, e.type) ? chatUpdatedAtMillis(e.value) : 0;
   const lastModified = !isChatItem(e.key, e.type) ? now : chatTime !== 0 ? chatTime : previous?.lastModified ?? now;
-  return buildLiveEntry({ key: e.key, type: e.type, value: e.value, synced: now, lastModified, blobType: e.mime, tcsHash: e.hash, tcsDates: e.dates });
+  const blobType = e.type === 'blob' ? usefulMimeType(e.mime ?? '', e.bytes ?? new Uint8Array(0)) : undefined;
+  return buildLiveEntry({ key: e.key, type: e.type, value: e.value, synced: now, lastModified, blobType, tcsBlobType: e.mime, tcsHash: e.hash, tcsDates: e.dates });
 }
 
 /**
@@ -106,6 +118,18 @@ export function provenHash(entry: LiveEntry, etagOfBody: string | undefined): st
 }
 
 /**
+ * The type a downloaded attachment gets. An entry of ours names the Blob's own type whenever blobType is not it
+ * (tcsBlobType, "" included): exactly that. Otherwise blobType, read as the original reads it: sniffed from the
+ * bytes when it is empty or application/octet-stream (original-format.md §2.1). That is right for the original's
+ * entries (it may have lost the type), and gives ours back exactly: without tcsBlobType, their blobType is the
+ * Blob's own type, and one that reads back as itself.
+ */
+export function downloadedBlobType(entry: LiveEntry, bytes: Uint8Array): string {
+  if (typeof entry.tcsBlobType === 'string') return entry.tcsBlobType;
+  return usefulMimeType(typeof entry.blobType === 'string' ? entry.blobType : '', bytes);
+}
+
+/**
  * Decodes a downloaded object into the local item it stands for (and its hash). `etagOfBody`: the object's
  * ETag when the provider read it with the bytes, which can spare the hashing (provenHash).
  */
@@ -120,10 +144,8 @@ export async function decodeObject(
   const proven = provenHash(entry, etagOfBody);
   if (entry.type === 'blob') {
     const bytes = await decryptBytes(keys.contentKey, body, objectKey);
-    const declared = typeof entry.blobType === 'string' ? entry.blobType : '';
-    const mime = declared && declared !== 'application/octet-stream' ? declared : sniffMimeType(bytes);
-    // The Blob's own type is what a read of it would hash (mime as the Blob normalised it), without reading it back.
-    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime });
+    // The Blob's own type is what a read of it would give (the type as the Blob normalised it), without reading it back.
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: downloadedBlobType(entry, bytes) });
     return encodedBlob(key, bytes, blob.type, blob, keys.hashKey, proven);
   }
   if (entry.type === 'idb') return decodeIdbObject(key, entry, body, keys, objectKey, proven);

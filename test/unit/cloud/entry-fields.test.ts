@@ -140,6 +140,11 @@ describe('buildLiveEntry', () => {
     expect(JSON.stringify(chat)).toBe('{"synced":9,"type":"idb","lastModified":5,"chatFingerprint":"5|0||","tcsHash":"h"}');
     const blob = buildLiveEntry({ key: 'A', type: 'blob', value: new Uint8Array(3), synced: 9, lastModified: 0, blobType: 'image/png' });
     expect(JSON.stringify(blob)).toBe('{"synced":9,"type":"blob","lastModified":0,"blobType":"image/png","size":3}');
+    // The Blob's own type, when it is not blobType, follows our hash; never on other kinds, never a copy of blobType.
+    const untyped = buildLiveEntry({ key: 'A', type: 'blob', value: new Uint8Array(3), synced: 9, lastModified: 0, blobType: 'image/png', tcsBlobType: '', tcsHash: 'h' });
+    expect(JSON.stringify(untyped)).toBe('{"synced":9,"type":"blob","lastModified":0,"blobType":"image/png","size":3,"tcsHash":"h","tcsBlobType":""}');
+    expect(buildLiveEntry({ key: 'A', type: 'blob', value: new Uint8Array(3), synced: 9, lastModified: 0, blobType: 'image/png', tcsBlobType: 'image/png' })).not.toHaveProperty('tcsBlobType');
+    expect(buildLiveEntry({ key: 'B', type: 'idb', value: 1, synced: 9, lastModified: 0, tcsBlobType: '' })).not.toHaveProperty('tcsBlobType');
     const ls = buildLiveEntry({ key: 'TM_useExampleSetting', type: 'ls', value: '"dark"', synced: 9, lastModified: 1, tcsDates: [] });
     expect(JSON.stringify(ls)).toBe('{"synced":9,"type":"ls","lastModified":1,"size":49}');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { emptyMetadata, isTombstone, liveKeys, metadataFromJson, parseMetadata, serializeMetadata } from '../../../src/cloud';
+import { emptyMetadata, isTombstone, liveKeys, metadataFromJson, parseMetadata, serializeMetadata, type LiveEntry } from '../../../src/cloud';
 import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 
 const V42 =
@@ -59,6 +59,15 @@ describe('parseMetadata', () => {
     expect(m.items.a).toEqual({ synced: 0, type: 'idb', lastModified: 0 });
     expect(m.items.t).toEqual({ deleted: 5, type: 'idb', tombstoneVersion: 1, synced: 1 });
     expect(isTombstone(m.items.u)).toBe(false);
+  });
+
+  it('keeps a blob entry\'s tcsBlobType when it is a string, "" included, and drops it otherwise', () => {
+    const m = parseMetadata(
+      '{"lastSync":1,"items":{"a":{"synced":1,"type":"blob","lastModified":0,"blobType":"image/png","size":3,"tcsBlobType":""},' +
+        '"b":{"synced":1,"type":"blob","lastModified":0,"blobType":"image/png","size":3,"tcsBlobType":7}}}',
+    );
+    expect((m.items.a as LiveEntry).tcsBlobType).toBe('');
+    expect(m.items.b).not.toHaveProperty('tcsBlobType');
   });
 
   it('metadataFromJson leaves its input unchanged', () => {

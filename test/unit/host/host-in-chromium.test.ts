@@ -121,7 +121,8 @@ describe('host/ in Chromium', () => {
       { key: 'TM_fromCloud', type: 'ls' },
     ]);
     expect(result.pngIsBlob).toBe(true);
-    expect(result.pngType).toBe('image/png');
+    // As TypingMind stored it (no type): the host never sniffs a Blob's type.
+    expect(result.pngType).toBe('');
     expect(result.chatDateIsDate).toBe(true);
     await page.context().close();
   });

@@ -222,7 +222,7 @@ describe('get and getMany', () => {
     expect(value).toEqual(chat('a', 3));
   });
 
-  it('returns Blobs as Blobs with a MIME type, sniffing when the stored one says nothing', async () => {
+  it('returns Blobs as stored: their own MIME type, "" and application/octet-stream included, never sniffed', async () => {
     await seededTypingMind();
     const s = makeStore();
     const png = await s.get('ATT_png', 'blob');
@@ -230,9 +230,11 @@ describe('get and getMany', () => {
     const octet = await s.get('ATT_octet', 'blob');
     expect(png?.type).toBe('blob');
     expect((png?.value as Blob).type).toBe('image/png');
-    expect((untyped?.value as Blob).type).toBe('image/jpeg');
-    expect((octet?.value as Blob).type).toBe('image/png');
+    expect(untyped?.value).toBeInstanceOf(Blob);
+    expect((untyped?.value as Blob).type).toBe('');
+    expect((octet?.value as Blob).type).toBe('application/octet-stream');
     expect(new Uint8Array(await (untyped?.value as Blob).arrayBuffer())).toEqual(JPEG);
+    expect(new Uint8Array(await (octet?.value as Blob).arrayBuffer())).toEqual(PNG);
   });
 
   it('reports the real type when asked with the wrong one (a Blob under an idb key)', async () => {
@@ -263,7 +265,8 @@ describe('get and getMany', () => {
       { key: 'TM_useModelSettings', type: 'idb' },
     ]);
     expect(items.map((i) => i?.key)).toEqual(['CHAT_a', 'TM_useTheme', undefined, 'ATT_untyped', undefined, 'TM_useModelSettings']);
-    expect((items[3]?.value as Blob).type).toBe('image/jpeg');
+    expect((items[3]?.value as Blob).type).toBe('');
+    expect(new Uint8Array(await (items[3]?.value as Blob).arrayBuffer())).toEqual(JPEG);
     expect(items[5]?.value).toEqual({ temperature: 0.7, model: 'gpt-4o' });
     expect(await makeStore().getMany([])).toEqual([]);
   });
@@ -279,13 +282,17 @@ describe('put and delete', () => {
     await s.put({ key: 'ATT_1', type: 'blob', value: new Blob([PNG], { type: 'image/png' }) });
     await s.put({ key: 'ATT_2', type: 'blob', value: JPEG });
     await s.put({ key: 'ATT_3', type: 'blob', value: new Blob([PNG]) });
+    await s.put({ key: 'ATT_4', type: 'blob', value: new Blob([PNG], { type: 'application/octet-stream' }) });
     const stored = (await readRaw(tm, 'CHAT_new')) as typeof c;
     expect(stored).toEqual(c);
     expect(stored.updatedAt).toBeInstanceOf(Date);
     expect(ls.getItem('TM_useTheme')).toBe('"light"');
     expect(((await readRaw(tm, 'ATT_1')) as Blob).type).toBe('image/png');
     expect(((await readRaw(tm, 'ATT_2')) as Blob).type).toBe('image/jpeg');
-    expect(((await readRaw(tm, 'ATT_3')) as Blob).type).toBe('image/png');
+    // A Blob keeps its own type, whatever it is; bare bytes have none, so theirs is sniffed.
+    expect(((await readRaw(tm, 'ATT_3')) as Blob).type).toBe('');
+    expect(((await readRaw(tm, 'ATT_4')) as Blob).type).toBe('application/octet-stream');
+    expect(new Uint8Array(await ((await readRaw(tm, 'ATT_3')) as Blob).arrayBuffer())).toEqual(PNG);
     expect(new Uint8Array(await ((await readRaw(tm, 'ATT_2')) as Blob).arrayBuffer())).toEqual(JPEG);
 
     await s.delete('CHAT_new', 'idb');
@@ -413,8 +420,9 @@ describe('putNewMany (a batch of downloads)', () => {
       { key: 'ATT_1', type: 'blob', value: new Blob([PNG], { type: 'image/png' }) },
       { key: 'ATT_2', type: 'blob', value: JPEG },
       { key: 'TM_zero', type: 'idb', value: 0 },
+      { key: 'ATT_3', type: 'blob', value: new Blob([PNG], { type: '' }) },
     ]);
-    expect(written).toEqual([true, false, true, true, true]);
+    expect(written).toEqual([true, false, true, true, true, true]);
     expect(transactions.mock.calls.filter(([, mode]) => mode === 'readwrite')).toHaveLength(1);
     vi.restoreAllMocks();
     const stored = (await readRaw(tm, 'CHAT_new')) as typeof c;
@@ -423,6 +431,7 @@ describe('putNewMany (a batch of downloads)', () => {
     expect(await readRaw(tm, 'CHAT_mine')).toEqual({ v: 'written by TypingMind meanwhile' });
     expect(((await readRaw(tm, 'ATT_1')) as Blob).type).toBe('image/png');
     expect(((await readRaw(tm, 'ATT_2')) as Blob).type).toBe('image/jpeg');
+    expect(((await readRaw(tm, 'ATT_3')) as Blob).type).toBe('');
     expect(await readRaw(tm, 'TM_zero')).toBe(0);
     expect(await s.putNewMany([])).toEqual([]);
   });

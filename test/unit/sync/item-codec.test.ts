@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { keyedHash } from '../../../src/crypto';
-import { decodeObject, encodeItem, encryptEncoded, provenHash } from '../../../src/sync/item-codec';
+import { serializeMetadata, type LiveEntry } from '../../../src/cloud';
+import { decodeObject, encodeItem, encryptEncoded, entryFor, provenHash } from '../../../src/sync/item-codec';
 
 // A fixed HMAC key (deriving one from a password takes 210k PBKDF2 rounds).
 const hashKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -129,5 +130,70 @@ describe('an object proven by its ETag is not hashed again', () => {
       if (type) expect(down.hash).toBe(up.hash);
       expect(down.mime).toBe((down.value as Blob).type);
     }
+  });
+});
+
+describe('attachments keep their own type between two of our devices', () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 4, 5, 6]);
+  const text = new TextEncoder().encode('plain words');
+  // [what TypingMind stored, the blobType the original's rule gives it]
+  const cases: [string, Blob, string][] = [
+    ['"" over PNG bytes', new Blob([png], { type: '' }), 'image/png'],
+    ['"" over unknown bytes', new Blob([text], { type: '' }), 'application/octet-stream'],
+    ['octet-stream over PNG bytes', new Blob([png], { type: 'application/octet-stream' }), 'image/png'],
+    ['octet-stream over unknown bytes', new Blob([text], { type: 'application/octet-stream' }), 'application/octet-stream'],
+    ['a type with parameters', new Blob([text], { type: 'text/plain;charset=utf-8' }), 'text/plain;charset=utf-8'],
+    ['a type written in capitals (the Blob lower-cases it)', new Blob([text], { type: 'Text/Markdown' }), 'text/markdown'],
+    ['a PNG typed as something else', new Blob([png], { type: 'image/x-custom' }), 'image/x-custom'],
+    ['an empty Blob with no type', new Blob([], { type: '' }), 'application/octet-stream'],
+    ['an empty typed Blob', new Blob([], { type: 'text/plain' }), 'text/plain'],
+  ];
+
+  for (const [name, sent, blobType] of cases) {
+    it(`${name}: same type, same bytes, same hash on the receiving device`, async () => {
+      const up = await encodeItem({ key: 'ATTACHMENT_t', type: 'blob', value: sent }, hashKey);
+      const entry = entryFor(up, undefined, 1000);
+      // blobType stays what the original computes; our field carries the Blob's own type only when it differs.
+      expect(entry.blobType).toBe(blobType);
+      if (sent.type === blobType) expect(entry).not.toHaveProperty('tcsBlobType');
+      else expect(entry.tcsBlobType).toBe(sent.type);
+      // Through the metadata file as written, read back as a receiving device reads it.
+      const { items } = JSON.parse(serializeMetadata({ lastSync: 1, items: { ATTACHMENT_t: entry } })) as { items: Record<string, LiveEntry> };
+      const body = await encryptEncoded(up, contentKey);
+      for (const etag of [undefined, '"t1"']) {
+        const down = await decodeObject('ATTACHMENT_t', { ...items.ATTACHMENT_t, tcsEtag: '"t1"' }, body, keys, 'attachments/ATTACHMENT_t.bin', etag);
+        const got = down.value as Blob;
+        expect(got.type).toBe(sent.type);
+        expect(down.mime).toBe(sent.type);
+        expect(new Uint8Array(await got.arrayBuffer())).toEqual(new Uint8Array(await sent.arrayBuffer()));
+        expect(down.hash).toBe(up.hash);
+        // What the receiving device reads back from its own store hashes the same: nothing to upload.
+        expect((await encodeItem({ key: 'ATTACHMENT_t', type: 'blob', value: got }, hashKey)).hash).toBe(up.hash);
+        // And republishing it writes the same entry fields.
+        expect(entryFor(down, undefined, 1000)).toEqual(entry);
+      }
+    });
+  }
+
+  it('an entry the original wrote is read as the original reads it: sniffed when blobType says nothing', async () => {
+    const up = await encodeItem({ key: 'ATTACHMENT_o', type: 'blob', value: new Blob([png], { type: '' }) }, hashKey);
+    const body = await encryptEncoded(up, contentKey);
+    for (const blobType of ['', 'application/octet-stream', undefined]) {
+      const entry: LiveEntry = { synced: 1, type: 'blob', lastModified: 0, size: png.length, ...(blobType === undefined ? {} : { blobType }) };
+      const down = await decodeObject('ATTACHMENT_o', entry, body, keys, 'o');
+      expect((down.value as Blob).type).toBe('image/png');
+      // The same attachment to the original, so the same to us: a device holding the "" Blob adopts the entry.
+      expect(down.hash).toBe(up.hash);
+    }
+    const typed = await decodeObject('ATTACHMENT_o', { synced: 1, type: 'blob', lastModified: 0, blobType: 'image/x-icon', size: png.length }, body, keys, 'o');
+    expect((typed.value as Blob).type).toBe('image/x-icon');
+  });
+
+  it('the hash covers the type by the original\'s rule and the bytes, as before tcsBlobType', async () => {
+    const untyped = await encodeItem({ key: 'A', type: 'blob', value: new Blob([png]) }, hashKey);
+    expect(untyped.hash).toBe(await keyedHash(hashKey, new Uint8Array([...new TextEncoder().encode('blob\nimage/png\n'), ...png])));
+    const typed = await encodeItem({ key: 'A', type: 'blob', value: new Blob([text], { type: 'text/plain' }) }, hashKey);
+    expect(typed.hash).toBe(await keyedHash(hashKey, new Uint8Array([...new TextEncoder().encode('blob\ntext/plain\n'), ...text])));
+    expect(typed.hash).not.toBe((await encodeItem({ key: 'A', type: 'blob', value: new Blob([text], { type: 'text/html' }) }, hashKey)).hash);
   });
 });
