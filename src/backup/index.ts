@@ -8,3 +8,4 @@ export type { CopyFailure } from './copy-objects';
 export { backupInfoFromManifest, sortNewestFirst } from './backup-info';
 export { normaliseBackupFolder } from './backup-folder';
 export { planRestore, type RestorePlan, type RestoreCopy } from './restore-plan';
+export { GARBAGE_MIN_AGE_MS, namedObjectKeys, planGarbage, referenceTime, type GarbagePlan, type GarbagePlanInput } from './garbage-plan';
