@@ -28,7 +28,10 @@ export interface BackupServiceOptions {
 export interface BackupService {
   /** A named snapshot of the live cloud state, attachments included. */
   createSnapshot(name: string, options?: RunOptions): Promise<BackupOutcome>;
-  /** Today's (UTC) daily backup and retention; `backup` is null when it was already made (or is being made). */
+  /**
+   * Today's (UTC) daily backup, retention, then garbage collection; `backup` is null (and nothing is collected)
+   * when it was already made (or is being made).
+   */
   runDailyBackup(options?: RunOptions): Promise<DailyOutcome>;
   /**
    * Deletes the item and attachment objects no metadata.json entry names, once older than 24 hours

@@ -1,6 +1,7 @@
 /**
  * Garbage collection on the memory store with the test's clock: orphans made the way they really happen (an
- * interrupted cycle of a simulated device, a deletion whose tombstone expires), the refusals, chunked deletes.
+ * interrupted cycle of a simulated device, a deletion whose tombstone expires), the refusals, chunked deletes,
+ * and the daily backup that runs it.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -231,5 +232,57 @@ describe('collectGarbage and a device committing meanwhile', () => {
     const out = await createBackupService({ store: racing, keys: await testKeys(), now }).collectGarbage();
     expect(out).toMatchObject({ removed: 0, young: 0 });
     expect(await keysIn(store)).toContain('items/CHAT_adopted.json');
+  });
+});
+
+describe('the daily backup collects garbage after it', () => {
+  it('removes old unnamed objects after a backup made now, keeps tombstoned ones, and does nothing on a skipped day', async () => {
+    const { clock, now } = clocked();
+    const { store } = await seedBucket(createMemoryStore({ now }));
+    clock.t += 2 * DAY;
+    const m = parseMetadata((await store.get('metadata.json') as { body: Uint8Array }).body);
+    await putMetadata(store, { ...m, lastSync: clock.t }); // another device's cycle, today
+    const logs: string[] = [];
+    const svc = createBackupService({ store, keys: await testKeys(), now, log: (l, msg) => logs.push(`${l}: ${msg}`) });
+
+    const day = await svc.runDailyBackup();
+    expect(day.backup?.folder).toBe('backups/typingmind-backup-20261103');
+    expect(day.garbage).toMatchObject({ removed: 1, keys: ['items/CHAT_stray.json'], failed: 0 });
+    const keys = await keysIn(store);
+    expect(keys).not.toContain('items/CHAT_stray.json');
+    // The tombstoned key's object, every live object, the index and the backup just made are all there.
+    for (const k of ['items/CHAT_gone.json', 'items/CHAT_a.json', 'items/TM_useTheme.json', 'items/TM_useSidebarWidth.json', 'attachments/ATTACHMENT_pic.png.bin', 'metadata.json']) {
+      expect(keys).toContain(k);
+    }
+    expect(keys.filter((k) => k.startsWith('backups/typingmind-backup-20261103/')).length).toBe(6);
+    expect(logs).toContain('info: Removed 1 unused object(s) from the bucket (20 B).');
+
+    await store.put('items/CHAT_stray2.json', enc.encode('x'));
+    clock.t += 3 * DAY;
+    await putMetadata(store, { ...m, lastSync: clock.t });
+    const made = await svc.runDailyBackup();
+    expect(made.garbage?.keys).toEqual(['items/CHAT_stray2.json']);
+    const skipped = await svc.runDailyBackup();
+    expect(skipped).toEqual({ backup: null, skipped: 'exists', retention: null });
+    expect(skipped.garbage).toBeUndefined();
+  });
+
+  it('a garbage collection that fails does not fail the backup: it is reported and logged', async () => {
+    const { clock, now } = clocked();
+    const { store } = await seedBucket(createMemoryStore({ now }));
+    clock.t += 2 * DAY;
+    const broken = Object.create(store) as MemoryStore;
+    broken.list = (prefix, o) => {
+      if (prefix === 'items/' || prefix === 'attachments/') throw new CloudSyncError('provider-error', 'The storage answered 500 while listing.');
+      return store.list(prefix, o);
+    };
+    const logs: string[] = [];
+    const svc = createBackupService({ store: broken, keys: await testKeys(), now, log: (l, msg) => logs.push(`${l}: ${msg}`) });
+    const day = await svc.runDailyBackup();
+    expect(day.backup).toMatchObject({ copiedItems: 4, failed: [] });
+    expect(day.garbage).toMatchObject({ removed: 0, keys: [] });
+    expect(day.garbage?.message).toMatch(/^Garbage collection failed: The storage answered 500 while listing\./);
+    expect(logs.some((l) => l.startsWith('warn: Garbage collection failed'))).toBe(true);
+    expect(await keysIn(store)).toContain('items/CHAT_stray.json');
   });
 });
