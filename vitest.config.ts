@@ -4,6 +4,8 @@ export default defineConfig({
   define: { __CLOUDSYNC_VERSION__: JSON.stringify('test') },
   test: {
     include: ['test/**/*.test.ts'],
+    // The compatibility suite runs against moto's server: `npm run test:compat` (vitest.compat.config.ts).
+    exclude: ['test/compat/**', 'node_modules/**'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

@@ -11,6 +11,7 @@ import type { BackupDeps, BackupKeys, BackupLog, RunOptions } from './backup-dep
 import { normaliseBackupFolder } from './backup-folder';
 import { runDailyBackup, type DailyOutcome } from './daily-backup';
 import { deleteFolder } from './folder-store';
+import { collectGarbage, type GarbageOptions, type GarbageOutcome } from './garbage';
 import { loadManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { restoreBackup, type RestoreOutcome } from './restore';
 import { takeSnapshot, writeManifestAndIndex, type BackupOutcome } from './snapshot';
@@ -27,8 +28,16 @@ export interface BackupServiceOptions {
 export interface BackupService {
   /** A named snapshot of the live cloud state, attachments included. */
   createSnapshot(name: string, options?: RunOptions): Promise<BackupOutcome>;
-  /** Today's (UTC) daily backup and retention; `backup` is null when it was already made (or is being made). */
+  /**
+   * Today's (UTC) daily backup, retention, then garbage collection; `backup` is null (and nothing is collected)
+   * when it was already made (or is being made).
+   */
   runDailyBackup(options?: RunOptions): Promise<DailyOutcome>;
+  /**
+   * Deletes the item and attachment objects no metadata.json entry names, once older than 24 hours
+   * (`minAgeMs`). Never anything else; nothing at all when metadata.json is missing or unreadable.
+   */
+  collectGarbage(options?: GarbageOptions): Promise<GarbageOutcome>;
   /** Every backup, newest first (the index is rebuilt from the folders when missing or damaged). */
   listBackups(options?: RunOptions): Promise<BackupInfo[]>;
   /** Deletes a backup's folder and its index entry. */
@@ -52,6 +61,7 @@ export function createBackupService(opts: BackupServiceOptions): BackupService {
       return outcome;
     },
     runDailyBackup: (options = {}) => runDailyBackup(deps, options),
+    collectGarbage: (options = {}) => collectGarbage(deps, options),
     async listBackups(options = {}) {
       const read = await loadManifestIndex(deps.store, options);
       for (const w of read.warnings) deps.log('warn', w);

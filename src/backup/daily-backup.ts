@@ -9,11 +9,16 @@
  * as a daily backup, (c) restores it (it copies items/, attachments/ and metadata.json back; our attachments
  * use the bytes codec, so its restore even gets them right), and (d) deletes it after 30 days.
  * `tcsCopy: "server-side"` records for people reading the bucket that it was made by copying.
+ *
+ * After the backup and its retention, the same run collects the bucket's garbage (garbage.ts): the device that
+ * made the day's backup is the one that cleans up, so it happens once a day per bucket, whichever device runs.
  */
 import { backupManifestKey, buildDailyManifest, dailyBackupFolder, hasDailyBackupFor, parseManifest, serializeManifest, upsertManifestIndex, type BackupManifest } from '../cloud';
 import { isCloudSyncError } from '../errors';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import { copyLiveStateInto, readLiveState } from './live-state';
+import { describeError } from './copy-objects';
+import { collectGarbage, type GarbageOutcome } from './garbage';
 import { isInProgress, readManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { applyRetention, type RetentionResult } from './retention';
 import { failureFields, outcomeOf, writeManifestAndIndex, type BackupOutcome } from './snapshot';
@@ -28,6 +33,11 @@ export interface DailyOutcome {
   backup: BackupOutcome | null;
   skipped?: DailySkipReason;
   retention: RetentionResult | null;
+  /**
+   * The garbage collection that follows a backup made now (absent when the day was skipped). A failure there
+   * does not fail the backup: it is reported here (`message`) and logged, and tried again the next day.
+   */
+  garbage?: GarbageOutcome;
 }
 
 const enc = new TextEncoder();
@@ -108,5 +118,16 @@ export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {})
   await writeManifestAndIndex(deps, manifest, options);
   if (copy.failed.length) deps.log('warn', `Daily backup: ${copy.failed.length} of ${copy.totalItems} objects could not be copied.`);
   const retention = await applyRetention(deps, options);
-  return { backup: outcomeOf(manifest, copy), retention };
+  const garbage = await collectGarbageAfterBackup(deps, options);
+  return { backup: outcomeOf(manifest, copy), retention, garbage };
+}
+
+async function collectGarbageAfterBackup(deps: BackupDeps, options: RunOptions): Promise<GarbageOutcome> {
+  try {
+    return await collectGarbage(deps, options);
+  } catch (e) {
+    const message = `Garbage collection failed: ${describeError(e)}. Nothing more was deleted; it is tried again with the next daily backup.`;
+    deps.log('warn', message);
+    return { removed: 0, bytes: 0, keys: [], young: 0, failed: 0, message };
+  }
 }

@@ -4,6 +4,8 @@ export type { BackupOutcome } from './snapshot';
 export type { DailyOutcome, DailySkipReason } from './daily-backup';
 export type { RestoreOutcome } from './restore';
 export type { RetentionResult } from './retention';
+export { describeGarbageOutcome, type GarbageOptions, type GarbageOutcome, type GarbageRefusal } from './garbage';
+export { GARBAGE_MIN_AGE_MS, namedObjectKeys, planGarbage, referenceTime, type GarbagePlan, type GarbagePlanInput } from './garbage-plan';
 export type { CopyFailure } from './copy-objects';
 export { backupInfoFromManifest, sortNewestFirst } from './backup-info';
 export { normaliseBackupFolder } from './backup-folder';

@@ -3,7 +3,7 @@
  * scripts/lib/s3rver-child.mjs for why it needs its own process), behind the conditional-write /
  * fault-injection proxy of s3-proxy.ts. Everything listens on port 0.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -22,6 +22,11 @@ export interface S3TestServer {
   proxy: S3Proxy;
   /** Creates another bucket (CORS allowing any origin, exposing ETag); for a fresh bucket per test. */
   createBucket(name: string): Promise<void>;
+  /**
+   * Makes an object look written at `when`: s3rver answers LastModified (GET and listings) from the mtime of the
+   * file that holds the object's bytes, so this ages it as if it had been uploaded then (POSIX key paths).
+   */
+  setLastModified(bucket: string, key: string, when: Date): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +65,12 @@ export async function startS3Server(options: { bucket?: string; origin?: string 
           },
         }),
       );
+    },
+    async setLastModified(name, key, when) {
+      // s3rver's filesystem store: <dir>/<bucket>/<key's folders>/<key's last segment>._S3rver_object
+      const parts = key.split('/');
+      const file = path.join(directory, name, ...parts.slice(0, -1), `${parts[parts.length - 1]}._S3rver_object`);
+      await utimes(file, when, when);
     },
     async stop() {
       admin.destroy();

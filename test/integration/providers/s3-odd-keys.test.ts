@@ -5,6 +5,7 @@
  * signatures. A key no S3 name can hold is one item's error ('bad-key'), said plainly.
  */
 import { describe, expect, it } from 'vitest';
+import { ODD_KEYS, PATH_KEYS } from '../../support/odd-keys';
 import { failure, useS3TestStores } from '../../support/s3-test-store';
 
 const s3 = useS3TestStores({ maxAttempts: 1 });
@@ -12,25 +13,6 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 const item = (k: string) => `items/${k}.json`;
-/** Keys with characters URLs treat specially, whose every segment survives as it is. */
-export const ODD_KEYS = ['pct%2Fslash', 'what?now', 'hash#tag', 'tab\there', 'new\nline', 'spaces and + plus', 'https:%2F%2Fexample.com?c=d#e'];
-/**
- * Keys with `.`, `..` or empty segments, which a URL parser would resolve or collapse into another object's
- * address (`items/../metadata.json` is the index itself, `items/x/../CHAT_victim.json` a neighbour,
- * `items/CHAT_a//b.json` is `items/CHAT_a/b.json` to some servers). Sent exactly, real S3 keeps each apart.
- * s3rver keeps objects as files and resolves such keys itself when it stores them, so on it they are checked
- * for what the client sends; the compatibility suite (moto, `npm run test:compat`) checks them end to end.
- */
-export const PATH_KEYS = [
-  'CHAT_a//b',
-  '/leading',
-  'trailing/',
-  'CHAT_./x',
-  '../metadata',
-  'CHAT_x/../../metadata',
-  'x/../CHAT_victim',
-  'https://example.com/a/./b/../c',
-];
 const ODD = ODD_KEYS;
 
 describe.each(['signed', 'presigned'] as const)('odd keys on S3 (%s reads)', (getMode) => {
