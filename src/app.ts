@@ -303,10 +303,12 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   }
 
   function makeController(): UiController {
+    // The toggles change the page at once; the form read at load time must show them as they are now.
+    const live: { autoSync?: boolean; logging?: boolean } = {};
     return {
       async load() {
         const c = config ?? (await configReady);
-        return { form: c.form, passwordSaved: !!c.keys, configured: c.configured, noSync: c.noSync, version: __CLOUDSYNC_VERSION__ };
+        return { form: { ...c.form, ...live }, passwordSaved: !!c.keys, configured: c.configured, noSync: c.noSync, version: __CLOUDSYNC_VERSION__ };
       },
       async save(form) {
         try {
@@ -352,10 +354,17 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       async setAutoSync(on) {
         setAutoSync(win.localStorage, on);
         session?.runtime.setAutoSync(on);
+        live.autoSync = on;
       },
       async setLogging(on) {
         setLogging(win.localStorage, on);
         logger.setEnabled(on);
+        live.logging = on;
+        // As the original: the address says it too (?log), so a reload keeps what the box shows.
+        const url = new URL(win.location.href);
+        if (on) url.searchParams.set('log', 'true');
+        else url.searchParams.delete('log');
+        if (url.href !== win.location.href) win.history.replaceState(win.history.state, '', url.href);
       },
       async signInWithGoogle() {
         const auth = session?.provider.googleAuth;
