@@ -45,6 +45,8 @@ export interface EmulatedFile {
 export interface Fault {
   status: number;
   reason?: string;
+  /** The error's message (default "Injected fault <status>"), e.g. Google's accessNotConfigured text. */
+  message?: string;
   retryAfter?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
@@ -312,7 +314,7 @@ export class DriveEmulator {
       }
     }
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
-    throw new HttpError(fault.status, fault.reason ?? defaultReason(fault.status), `Injected fault ${fault.status}`, headers);
+    throw new HttpError(fault.status, fault.reason ?? defaultReason(fault.status), fault.message ?? `Injected fault ${fault.status}`, headers);
   }
 
   private async route(
