@@ -54,7 +54,12 @@ describe('Google Drive in the browser: setup and an expired sign-in', () => {
   it('sets up in one flow without a reload, then renews an expired token on the next click and resumes', async () => {
     emu.tokenLifetimeMs = 4000;
     const { page, loads } = await openDriveDevice({ seed: 3 });
-    expect((await status(page)).state).toBe('unconfigured');
+    const first = await page.evaluate(async () => {
+      const api = (window as unknown as { typingMindCloudSync: { ready: Promise<void>; status: Status } }).typingMindCloudSync;
+      await api.ready; // before the saved settings are read the state is still 'idle'
+      return api.status.state;
+    });
+    expect(first).toBe('unconfigured');
 
     await page.click('[data-element-id="workspace-tab-cloudsync"]');
     await page.locator('#storage-type-select').waitFor();
