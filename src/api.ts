@@ -14,8 +14,12 @@ export interface SyncStatus {
   leader: boolean;
   /** Human text for the latest error, when state is 'error' (or what is asked, when 'needs-you'). */
   error?: string;
-  /** When state is 'needs-you': what the sync waits for. Answered by `answerHeldDeletions`. */
-  needs?: { kind: 'deletions'; count: number; reason: string };
+  /**
+   * When state is 'needs-you': what the sync waits for. 'deletions' is answered by `answerHeldDeletions`;
+   * 'reconnect-google' (the Google sign-in expired and only a user's gesture may renew it) by the user's next
+   * click or key press in the page, or "Sign in with Google" in the modal; sync resumes at once after it.
+   */
+  needs?: { kind: 'deletions'; count: number; reason: string } | { kind: 'reconnect-google'; reason: string };
 }
 
 export interface SyncReport {

@@ -14,7 +14,9 @@ import { createHostStore } from './host/host-store';
 import { installChangeFeed } from './host/change-feed';
 import { DirtySet } from './host/dirty-set';
 import type { ChangedKey } from './host/types';
-import { createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
+import { createGoogleSignIn, createProvider, saveCapabilities, savedCapabilities, scopeOf, type ProviderHandle } from './provider-factory';
+import type { GoogleAuth } from './providers/gdrive/google-auth';
+import { createGestureRenewal, type GestureRenewal } from './providers/gdrive/gesture-renewal';
 import { probeStore } from './providers/probe';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
 import { throttleProgress } from './runtime/progress-throttle';
@@ -30,6 +32,9 @@ const BACKSTOP_MS = 10 * 60_000;
 const DAILY_KEY = 'tcs_last-daily-backup';
 /** A key that never stops changing is still captured after this long (the next capture replaces it). */
 const MAX_QUIET_WAIT_MS = 30_000;
+/** What the dot and the modal say while the Google sign-in waits for the user's next gesture. */
+const RECONNECT_GOOGLE =
+  'reconnect Google: the Google sign-in expired. Click anywhere on the page (or press a key), or "Sign in with Google" in Sync settings; sync resumes at once.';
 
 function isChangedKey(v: unknown): v is ChangedKey {
   const c = v as ChangedKey;
@@ -87,6 +92,10 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   let session: Session | undefined;
   /** NoSync mode: the backups of the configured bucket, without a sync session. */
   let backupsOnly: BackupService | undefined;
+  /** A Google sign-in made in the modal before the Drive settings were saved (the setup flow: sign in, check, save). */
+  let setupAuth: GoogleAuth | undefined;
+  /** Drive sessions: renews the sign-in on the user's next click or key press while it is needed. */
+  let googleRenewal: GestureRenewal | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
 
@@ -142,8 +151,29 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   function fail(e: unknown) {
     const message = e instanceof Error ? e.message : String(e);
     log.error(message);
-    setStatus({ state: 'error', error: message });
+    if (googleRenewal && isCloudSyncError(e) && e.code === 'reconnect-required') needGoogle();
+    else setStatus({ state: 'error', error: message });
     bus.emit('error', { message, code: isCloudSyncError(e) ? e.code : undefined });
+  }
+
+  /** The sign-in expired (or was never given): ask for it, and renew on the next gesture in the page. */
+  function needGoogle() {
+    setStatus({ state: 'needs-you', needs: { kind: 'reconnect-google', reason: RECONNECT_GOOGLE }, error: RECONNECT_GOOGLE });
+    googleRenewal?.arm();
+  }
+
+  /**
+   * From a user's gesture (synchronous up to Google's popup): signs in again, leaves the store's reconnect
+   * state, and syncs at once.
+   */
+  function reconnectGoogle(s: Session): Promise<void> {
+    const drive = s.provider.drive as NonNullable<ProviderHandle['drive']>;
+    return drive.reconnect().then(() => {
+      googleRenewal?.disarm();
+      log.info('Reconnected to Google Drive.');
+      if (status.needs?.kind === 'reconnect-google') setStatus({ state: 'idle', needs: undefined, error: undefined });
+      void s.runtime.syncNow().catch(() => {}); // its outcome is reported through the status
+    });
   }
 
   interface Session {
@@ -155,8 +185,17 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
   }
 
   async function startSession(cfg: ResolvedConfig): Promise<Session> {
-    const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
+    const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document }, { googleAuth: setupAuth });
     if (!provider) throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to choose a provider.');
+    if (provider.drive) {
+      googleRenewal = createGestureRenewal(
+        win.document,
+        () => (session ? reconnectGoogle(session) : Promise.reject(new CloudSyncError('not-configured', 'Cloud Sync is still starting.'))),
+        (ok, e) => {
+          if (!ok) log.warn(`Renewing the Google sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+    }
     // The first cycle's first request is the index read: its URL template is made while the databases open.
     provider.store.prepare?.();
     const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: feed });
@@ -234,6 +273,12 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           // Held deletions wait for the user (no blocking dialog): the dot and the modal ask, with both answers
           // (answerHeldDeletions). The question is kept in the sync state, so every later cycle asks it again.
           const needs = r.held.length ? { kind: 'deletions' as const, count: r.held.length, reason: r.holdReason ?? `${r.held.length} deletion(s) wait for your answer.` } : undefined;
+          if (provider.drive?.needsReconnect) {
+            needGoogle();
+            bus.emit('synced', r);
+            resolveReady();
+            return r;
+          }
           setStatus({
             state: needs ? 'needs-you' : r.errors.length ? 'error' : 'success',
             lastSync: Date.now(),
@@ -314,7 +359,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         try {
           const saved = await saveSettings(env, form);
           if (!saved.ok) return { ok: false, problems: saved.problems, message: 'Please fix the fields marked below.' };
-          const provider = createProvider(saved.config, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document });
+          const provider = createProvider(saved.config, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document }, { googleAuth: setupAuth ?? session?.provider.googleAuth });
           if (!provider) return { ok: false, problems: [], message: 'The settings were saved, but they do not name a storage provider.' };
           const probe = await probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: saved.config.s3?.endpoint, bucket: saved.config.s3?.bucket });
           // A failed optional step (conditional writes, say) only means "not supported here": sync still works.
@@ -325,6 +370,13 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           }));
           if (!probe.ok) return { ok: false, problems: [], probe: steps, message: 'The settings were saved, but the connection check failed: see the steps below.' };
           saveCapabilities(win.localStorage, scopeOf(saved.config), probe.capabilities);
+          if (provider.drive && !session && !backupsOnly && !saved.config.noSync && saved.config.keys) {
+            // First Google Drive setup: the sign-in made in this modal is used as it is; sync starts here, no reload.
+            setupAuth = provider.googleAuth;
+            config = saved.config;
+            session = await startSession(saved.config);
+            return { ok: true, problems: [], probe: steps, message: 'Saved. The connection works; syncing now.' };
+          }
           win.setTimeout(() => win.location.reload(), 1500);
           return { ok: true, problems: [], probe: steps, message: 'Saved. The connection works; the page reloads to start syncing.' };
         } catch (e) {
@@ -366,12 +418,20 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         else url.searchParams.delete('log');
         if (url.href !== win.location.href) win.history.replaceState(win.history.state, '', url.href);
       },
-      async signInWithGoogle() {
-        const auth = session?.provider.googleAuth;
-        if (!auth) return { ok: false, message: 'Save the Google Drive settings first, then sign in.' };
+      async signInWithGoogle(clientId) {
         try {
-          await auth.getAccessToken(true);
-          return { ok: true, message: 'Signed in to Google Drive.' };
+          const s = session;
+          const wanted = clientId.trim();
+          if (s?.provider.drive && (wanted === '' || wanted === s.provider.googleAuth?.clientId)) {
+            // The running session's own sign-in: this clears "reconnect required" and syncs at once.
+            await reconnectGoogle(s);
+            return { ok: true, message: 'Signed in to Google Drive. Syncing now.' };
+          }
+          if (!wanted) return { ok: false, message: 'Enter the Google Cloud Client ID first, then sign in.' };
+          // Setting up (or changing the client ID): sign in now, before Save, so Save's check can use the token.
+          if (setupAuth?.clientId !== wanted) setupAuth = createGoogleSignIn(wanted, { indexedDB: win.indexedDB, document: win.document });
+          await setupAuth.getAccessToken(true);
+          return { ok: true, message: 'Signed in to Google Drive. Now press Save: the connection is checked and sync starts.' };
         } catch (e) {
           return { ok: false, message: e instanceof Error ? e.message : String(e) };
         }

@@ -5,7 +5,7 @@
 import type { GoogleToken as ConfigGoogleToken, ResolvedConfig } from './config';
 import { saveGoogleToken } from './config';
 import type { Capabilities, CloudStore } from './providers/cloud-store';
-import { createDriveStore } from './providers/gdrive/drive-store';
+import { createDriveStore, type DriveStore } from './providers/gdrive/drive-store';
 import { createGoogleAuth, type GoogleAuth } from './providers/gdrive/google-auth';
 import { createS3Store } from './providers/s3';
 
@@ -44,30 +44,46 @@ export interface ProviderHandle {
   scope: string;
   /** Google Drive only: the sign-in, for the modal's button. */
   googleAuth?: GoogleAuth;
+  /** Google Drive only: the store itself, for its reconnect state. */
+  drive?: DriveStore;
 }
 
-export function createProvider(config: ResolvedConfig, env: { localStorage: Storage; indexedDB: IDBFactory; document: Document }): ProviderHandle | null {
+/** The sign-in for a client ID, its token kept (sealed) across reloads. */
+export function createGoogleSignIn(clientId: string, env: { indexedDB: IDBFactory; document: Document }, token?: ConfigGoogleToken): GoogleAuth {
+  return createGoogleAuth({
+    clientId,
+    document: env.document,
+    initialToken: token ? { accessToken: token.access_token, expiresAt: (token.iat ?? 0) + (token.expires_in ?? 0) * 1000, scope: token.scope } : undefined,
+    onToken: (t) => {
+      const saved: ConfigGoogleToken | null = t
+        ? { access_token: t.accessToken, expires_in: Math.max(0, Math.round((t.expiresAt - Date.now()) / 1000)), scope: t.scope, iat: Date.now() }
+        : null;
+      void saveGoogleToken({ indexedDB: env.indexedDB }, saved).catch(() => {});
+    },
+  });
+}
+
+/**
+ * `reuse.googleAuth`: a sign-in made before the settings were saved (the setup flow signs in, then saves); used
+ * when its client ID is the configured one, so the setup check and the sync need no second sign-in.
+ */
+export function createProvider(
+  config: ResolvedConfig,
+  env: { localStorage: Storage; indexedDB: IDBFactory; document: Document },
+  reuse: { googleAuth?: GoogleAuth } = {},
+): ProviderHandle | null {
   const scope = scopeOf(config);
   const caps = savedCapabilities(env.localStorage, scope);
   if (config.storageType === 'googleDrive') {
     if (!config.googleClientId) return null;
-    const t = config.googleToken;
-    const googleAuth = createGoogleAuth({
-      clientId: config.googleClientId,
-      document: env.document,
-      initialToken: t ? { accessToken: t.access_token, expiresAt: (t.iat ?? 0) + (t.expires_in ?? 0) * 1000, scope: t.scope } : undefined,
-      onToken: (token) => {
-        const saved: ConfigGoogleToken | null = token
-          ? { access_token: token.accessToken, expires_in: Math.max(0, Math.round((token.expiresAt - Date.now()) / 1000)), scope: token.scope, iat: Date.now() }
-          : null;
-        void saveGoogleToken({ indexedDB: env.indexedDB }, saved).catch(() => {});
-      },
-    });
+    const googleAuth =
+      reuse.googleAuth && reuse.googleAuth.clientId === config.googleClientId ? reuse.googleAuth : createGoogleSignIn(config.googleClientId, env, config.googleToken);
     const store = createDriveStore({
       getAccessToken: (interactive) => googleAuth.getAccessToken(interactive),
       invalidateToken: (token) => googleAuth.invalidateToken(token),
+      capabilities: caps,
     });
-    return { store, scope, googleAuth };
+    return { store, scope, googleAuth, drive: store };
   }
   const s3 = config.s3;
   if (!s3) return null;

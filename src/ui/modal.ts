@@ -99,7 +99,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const progress = h(doc, 'progress', { id: 'sync-progress', max: 1, value: 0, hidden: true });
   const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
 
-  const needsYou = buildNeedsYou(doc, (a) => controller.answerHeld(a), say);
+  const needsYou = buildNeedsYou(doc, (a) => controller.answerHeld(a), say, () => controller.signInWithGoogle(''));
   const content = h(
     doc,
     'div',

@@ -14,7 +14,12 @@
  *    `parents` is refused on update, as Drive does.
  *  - v2 files.get (fields etag, version, …) and v2 media/resumable update honouring If-Match on the
  *    file etag (412 conditionNotMet) — the one precondition real Drive honours. v3 ignores If-Match.
- *  - Bearer tokens (401 for unknown or revoked), fault injection, a request log.
+ *  - Bearer tokens (401 for unknown, revoked or expired), fault injection, a request log.
+ *  - Google sign-in, as far as tests need it: `issueToken()` mints a token that expires after
+ *    `tokenLifetimeMs` (real tokens: ~1 h), and `POST /__emulator/token` does the same over HTTP for the
+ *    fake Google Identity Services a browser test installs (test/support/gdrive-browser.ts).
+ *  - CORS as googleapis.com answers it: the page's Origin echoed, a fixed list of allowed request headers
+ *    (a request header outside it fails the browser's preflight, as it would against Google).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +45,8 @@ export interface EmulatedFile {
 export interface Fault {
   status: number;
   reason?: string;
+  /** The error's message (default "Injected fault <status>"), e.g. Google's accessNotConfigured text. */
+  message?: string;
   retryAfter?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
@@ -63,6 +70,8 @@ export interface LoggedRequest {
 
 export interface DriveEmulatorOptions {
   tokens?: string[];
+  /** Lifetime of the tokens issueToken() and /__emulator/token mint (default 1 hour). */
+  tokenLifetimeMs?: number;
   /** Caps the page size of files.list, so tests exercise paging with few files. */
   maxPageSize?: number;
 }
@@ -97,6 +106,10 @@ export class DriveEmulator {
   readonly files = new Map<string, EmulatedFile>();
   readonly requests: LoggedRequest[] = [];
   private readonly tokens: Set<string>;
+  /** Minted tokens: when they stop working (epoch ms, real time). */
+  private readonly expiries = new Map<string, number>();
+  tokenLifetimeMs: number;
+  private minted = 0;
   private readonly faults: (Fault & { left: number })[] = [];
   private readonly sessions = new Map<string, Session>();
   private readonly maxPageSize: number;
@@ -109,6 +122,15 @@ export class DriveEmulator {
   constructor(opts: DriveEmulatorOptions = {}) {
     this.tokens = new Set(opts.tokens ?? ['test-token']);
     this.maxPageSize = opts.maxPageSize ?? 1000;
+    this.tokenLifetimeMs = opts.tokenLifetimeMs ?? 3_600_000;
+  }
+
+  /** A fresh token, valid for `lifetimeMs` (default: tokenLifetimeMs), as Google's sign-in would grant. */
+  issueToken(lifetimeMs = this.tokenLifetimeMs): { access_token: string; expires_in: number } {
+    const token = `ya29.emulated-${++this.minted}-${randomBytes(6).toString('hex')}`;
+    this.tokens.add(token);
+    this.expiries.set(token, Date.now() + lifetimeMs);
+    return { access_token: token, expires_in: lifetimeMs / 1000 };
   }
 
   async start(): Promise<this> {
@@ -234,7 +256,9 @@ export class DriveEmulator {
       auth: header(req, 'authorization'),
     };
     this.requests.push(entry);
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    const origin = header(req, 'origin');
+    res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
+    res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Expose-Headers', 'Location, Range, Retry-After');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
@@ -244,6 +268,12 @@ export class DriveEmulator {
       return;
     }
     const body = await readBody(req);
+    if (url.pathname === '/__emulator/token' && req.method === 'POST') {
+      // The stand-in for Google's sign-in popup (no Drive API: no auth, no faults).
+      sendJson(res, 200, this.issueToken());
+      entry.status = 200;
+      return;
+    }
     try {
       const isSession = query.upload_id !== undefined;
       if (!isSession) this.checkAuth(req);
@@ -259,6 +289,8 @@ export class DriveEmulator {
   private checkAuth(req: IncomingMessage): void {
     const auth = header(req, 'authorization');
     const m = auth ? /^Bearer (\S+)$/.exec(auth) : null;
+    const expiry = m ? this.expiries.get(m[1]) : undefined;
+    if (m && expiry !== undefined && Date.now() >= expiry) this.tokens.delete(m[1]);
     if (!m || !this.tokens.has(m[1])) throw new HttpError(401, 'authError', 'Invalid Credentials', { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/"' });
   }
 
@@ -282,7 +314,7 @@ export class DriveEmulator {
       }
     }
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
-    throw new HttpError(fault.status, fault.reason ?? defaultReason(fault.status), `Injected fault ${fault.status}`, headers);
+    throw new HttpError(fault.status, fault.reason ?? defaultReason(fault.status), fault.message ?? `Injected fault ${fault.status}`, headers);
   }
 
   private async route(

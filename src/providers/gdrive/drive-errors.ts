@@ -54,6 +54,18 @@ export function toCloudSyncError(info: DriveErrorInfo, context: string): CloudSy
   if (info.status === 429 || (info.status === 403 && info.reason !== undefined && RATE_LIMIT_REASONS.has(info.reason))) {
     return make('throttled', 'Google Drive is limiting how fast we can send requests. Sync will try again later; nothing was lost.');
   }
+  if (info.status === 403 && (info.reason === 'accessNotConfigured' || info.reason === 'SERVICE_DISABLED')) {
+    // The most common setup slip: the Drive API is not enabled in the client ID's Cloud project. Google's own
+    // message names the project and carries the link that enables it: pass both on (as text, for the modal).
+    const link = enableApiLink(info.message);
+    const err = make(
+      'access-denied',
+      `The Google Drive API is not enabled in the Google Cloud project of your client ID. Enable it${link ? ` at ${link}` : ' in the Google Cloud console (APIs & Services → Library → Google Drive API)'}, wait a minute, then try again.` +
+        (info.message ? ` Google says: ${info.message}` : ''),
+    );
+    if (link) err.details.fixUrl = link;
+    return err;
+  }
   if (info.status === 403) {
     return make(
       'access-denied',
@@ -73,4 +85,10 @@ export function toCloudSyncError(info: DriveErrorInfo, context: string): CloudSy
     'provider-error',
     `Google Drive rejected a request while ${context} (HTTP ${info.status}${info.message ? `: ${info.message}` : ''}). Try again; if it keeps happening, copy the log from the diagnostics panel into a bug report.`,
   );
+}
+
+/** The https link in Google's message (the page that enables the API), without trailing punctuation. */
+export function enableApiLink(message: string | undefined): string | undefined {
+  const m = message ? /https:\/\/[^\s"'<>]+/.exec(message) : null;
+  return m ? m[0].replace(/[.,;:)\]]+$/, '') : undefined;
 }

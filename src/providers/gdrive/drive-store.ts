@@ -54,6 +54,8 @@ export interface DriveStoreOptions {
   concurrency?: number;
   /** Entries per page that list() yields (Drive's own pages are followed separately). Default 1000. */
   listPageSize?: number;
+  /** What the setup check found (conditionalPut false: Drive stopped honouring v2 If-Match). */
+  capabilities?: Partial<Capabilities>;
 }
 
 export interface DriveStore extends CloudStore {
@@ -91,7 +93,7 @@ export function createDriveStore(opts: DriveStoreOptions): DriveStore {
 
 class DriveStoreImpl implements DriveStore {
   readonly kind = 'googleDrive' as const;
-  readonly capabilities: Capabilities = { conditionalPut: true, conditionalGet: true, serverSideCopy: true };
+  readonly capabilities: Capabilities;
 
   private readonly http: DriveHttp;
   private readonly api: string;
@@ -111,6 +113,7 @@ class DriveStoreImpl implements DriveStore {
 
   constructor(opts: DriveStoreOptions) {
     const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
+    this.capabilities = { conditionalPut: true, conditionalGet: true, serverSideCopy: true, ...opts.capabilities };
     this.http = new DriveHttp({
       getAccessToken: opts.getAccessToken,
       invalidateToken: opts.invalidateToken,

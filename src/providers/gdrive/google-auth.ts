@@ -8,13 +8,20 @@ import { CloudSyncError } from '../../errors';
  *   first getAccessToken() loads it.
  * - getAccessToken(false) never asks the user: it returns the token in memory, or tries a silent
  *   `prompt: ''` request bounded by a timeout (the original had none and could hang forever,
- *   W19); failure means "reconnect required". getAccessToken(true) is for a user's click only.
+ *   W19); failure means "reconnect required". getAccessToken(true) is for a user's click only:
+ *   called inside a click or key handler, it calls GIS's requestAccessToken synchronously once GIS is
+ *   loaded, so the popup opens with the gesture and is not blocked. Its prompt is 'consent' for the
+ *   first sign-in and '' for a renewal (the popup then closes by itself when consent was given).
  * - The token lives in memory; `onToken` lets the settings layer persist it if it chooses.
  */
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.file';
 export const GIS_SCRIPT_URL = 'https://accounts.google.com/gsi/client';
-/** A token this close to its expiry is treated as expired (the original's margin). */
-const EXPIRY_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * A token this close to its expiry is treated as expired. Small on purpose: renewing needs Google's popup,
+ * which a browser blocks outside a user's click, so a token is used until it really expires (the original
+ * renewed 5 minutes early and so lost the connection 5 minutes sooner in a background tab).
+ */
+const EXPIRY_MARGIN_MS = 1000;
 
 export interface GoogleToken {
   accessToken: string;
@@ -68,6 +75,8 @@ export interface GoogleAuth {
   /** Drive rejected this token: forget it, so the next call gets a fresh one. */
   invalidateToken(token: string): void;
   readonly token: GoogleToken | undefined;
+  /** The OAuth client ID this sign-in is for. */
+  readonly clientId: string;
   /** Forgets the token and asks Google to revoke it. */
   signOut(): void;
 }
@@ -77,13 +86,15 @@ export function createGoogleAuth(opts: GoogleAuthOptions): GoogleAuth {
 }
 
 type Pending = { resolve: (t: string) => void; reject: (e: unknown) => void };
+type Flight = { promise: Promise<string>; interactive: boolean };
 
 class GisAuth implements GoogleAuth {
   private current: GoogleToken | undefined;
   private client: GisTokenClient | undefined;
   private gis: GoogleIdentity | undefined;
-  private pending: Pending | undefined;
-  private inFlight: Promise<string> | undefined;
+  /** Callers waiting for GIS's answer (GIS answers every request through the one callback). */
+  private pending: Pending[] = [];
+  private inFlight: Flight | undefined;
   /** Google granted us a token before (now or in an earlier session); only then is a silent try worth it. */
   private everGranted: boolean;
   private readonly now: () => number;
@@ -104,21 +115,27 @@ class GisAuth implements GoogleAuth {
     return this.current;
   }
 
+  get clientId(): string {
+    return this.opts.clientId;
+  }
+
   getAccessToken(interactive: boolean): Promise<string> {
     if (this.current && this.current.expiresAt - EXPIRY_MARGIN_MS > this.now()) return Promise.resolve(this.current.accessToken);
-    // One request to Google at a time: concurrent callers share it.
-    if (this.inFlight) return this.inFlight;
+    // One request to Google at a time: concurrent callers share it. A click does not wait for a silent try
+    // (which a background tab's browser blocks anyway): it asks again, with the gesture.
+    if (this.inFlight && (this.inFlight.interactive || !interactive)) return this.inFlight.promise;
     // Never granted: a silent request could only fail (or flash a blocked popup). Ask for a click.
     if (!interactive && !this.everGranted) {
       return Promise.reject(
         new CloudSyncError('reconnect-required', 'Google Drive is not connected yet. Click "Sign in with Google" in Cloud Sync settings.'),
       );
     }
-    const request = this.request(interactive).finally(() => {
-      this.inFlight = undefined;
+    const flight: Flight = { interactive, promise: undefined as unknown as Promise<string> };
+    flight.promise = this.request(interactive).finally(() => {
+      if (this.inFlight === flight) this.inFlight = undefined;
     });
-    this.inFlight = request;
-    return request;
+    this.inFlight = flight;
+    return flight.promise;
   }
 
   invalidateToken(token: string): void {
@@ -136,19 +153,16 @@ class GisAuth implements GoogleAuth {
     this.opts.onToken?.(token);
   }
 
-  private async request(interactive: boolean): Promise<string> {
-    const client = await this.tokenClient();
+  /** Synchronous up to requestAccessToken once GIS is loaded: inside a click handler the popup keeps the gesture. */
+  private request(interactive: boolean): Promise<string> {
+    if (this.client) return this.ask(this.client, interactive);
+    return this.tokenClient().then((client) => this.ask(client, interactive));
+  }
+
+  private ask(client: GisTokenClient, interactive: boolean): Promise<string> {
     const timeoutMs = interactive ? (this.opts.interactiveTimeoutMs ?? 5 * 60_000) : (this.opts.silentTimeoutMs ?? 20_000);
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = undefined;
-        reject(
-          interactive
-            ? new CloudSyncError('reconnect-required', 'Google sign-in did not finish. If a popup was blocked, allow popups for this site and click "Sign in with Google" again.')
-            : reconnectRequired('Google did not renew the sign-in in time'),
-        );
-      }, timeoutMs);
-      this.pending = {
+      const entry: Pending = {
         resolve: (t) => {
           clearTimeout(timer);
           resolve(t);
@@ -158,53 +172,70 @@ class GisAuth implements GoogleAuth {
           reject(e);
         },
       };
-      // 'consent' shows the account chooser and consent screen (the original's choice for an
-      // explicit sign-in); '' lets Google answer without showing anything when it can.
-      client.requestAccessToken({ prompt: interactive ? 'consent' : '' });
+      const timer = setTimeout(() => {
+        this.pending = this.pending.filter((p) => p !== entry);
+        reject(
+          interactive
+            ? new CloudSyncError('reconnect-required', 'Google sign-in did not finish. If a popup was blocked, allow popups for this site and click "Sign in with Google" again.')
+            : reconnectRequired('Google did not renew the sign-in in time'),
+        );
+      }, timeoutMs);
+      this.pending.push(entry);
+      // 'consent' shows the account chooser and consent screen (the original's choice for an explicit
+      // sign-in); '' lets Google answer without asking again when consent was given before.
+      client.requestAccessToken({ prompt: interactive && !this.everGranted ? 'consent' : '' });
     });
+  }
+
+  private settle(): Pending[] {
+    const waiting = this.pending;
+    this.pending = [];
+    return waiting;
   }
 
   private async tokenClient(): Promise<GisTokenClient> {
     if (this.client) return this.client;
     this.gis = await (this.opts.loadGis ?? (() => loadGisScript(this.opts.document ?? document)))();
-    this.client = this.gis.accounts.oauth2.initTokenClient({
+    this.client ??= this.gis.accounts.oauth2.initTokenClient({
       client_id: this.opts.clientId,
       scope: this.opts.scope ?? DRIVE_SCOPE,
       callback: (response) => this.onResponse(response),
       error_callback: (error) => {
-        const pending = this.pending;
-        this.pending = undefined;
-        pending?.reject(
-          reconnectRequired(error.type === 'popup_closed' ? 'the Google sign-in window was closed' : `Google sign-in failed (${error.type ?? 'unknown'})`),
+        const why = reconnectRequired(
+          error.type === 'popup_closed'
+            ? 'the Google sign-in window was closed'
+            : error.type === 'popup_failed_to_open'
+              ? 'the browser blocked Google\'s sign-in window (it opens only right after a click)'
+              : `Google sign-in failed (${error.type ?? 'unknown'})`,
         );
+        for (const p of this.settle()) p.reject(why);
       },
     });
     return this.client;
   }
 
   private onResponse(response: GisTokenResponse): void {
-    const pending = this.pending;
-    this.pending = undefined;
+    const waiting = this.settle();
     if (response.error || !response.access_token) {
-      pending?.reject(reconnectRequired(`Google refused the sign-in (${response.error ?? 'no token'})`));
+      const e = reconnectRequired(`Google refused the sign-in (${response.error ?? 'no token'})`);
+      for (const p of waiting) p.reject(e);
       return;
     }
     const scopes = (response.scope ?? '').split(' ');
     const wanted = this.opts.scope ?? DRIVE_SCOPE;
     if (response.scope !== undefined && !scopes.includes(wanted)) {
-      pending?.reject(
-        new CloudSyncError(
-          'access-denied',
-          'Google sign-in succeeded, but access to Google Drive was not granted. Click "Sign in with Google" again and tick the Google Drive permission.',
-        ),
+      const e = new CloudSyncError(
+        'access-denied',
+        'Google sign-in succeeded, but access to Google Drive was not granted. Click "Sign in with Google" again and tick the Google Drive permission.',
       );
+      for (const p of waiting) p.reject(e);
       return;
     }
     this.everGranted = true;
     const expiresIn = Number(response.expires_in ?? 3600);
     // A late answer (after a timeout) still stores the token: the next call can use it.
     this.setToken({ accessToken: response.access_token, expiresAt: this.now() + expiresIn * 1000, scope: response.scope });
-    pending?.resolve(response.access_token);
+    for (const p of waiting) p.resolve(response.access_token);
   }
 }
 

@@ -7,6 +7,7 @@ import { createDriveStore, type DriveStoreOptions } from '../../../src/providers
 import { isCloudSyncError, type CloudSyncError } from '../../../src/errors';
 import { FOLDER_MIME, startDriveEmulator, type DriveEmulator } from '../../support/gdrive-emulator';
 import { loadFixtureBucket } from '../../support/fixture-bucket';
+import { probeStore } from '../../../src/providers/probe';
 import type { CloudStore, GetResult, ListEntry } from '../../../src/providers/cloud-store';
 
 const enc = new TextEncoder();
@@ -305,6 +306,25 @@ describe('retries', () => {
     expect((await caught(store.get('x.json'))).code).toBe('access-denied');
     emu.injectFault({ status: 400, reason: 'badRequest' });
     expect((await caught(store.get('x.json'))).code).toBe('provider-error');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('"Drive API not enabled" (403 accessNotConfigured) says so, with Google\'s own message and its link, in the setup check too', async () => {
+    const googleText =
+      'Google Drive API has not been used in project 123456789 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=123456789 then retry.';
+    const store = makeStore();
+    emu.injectFault({ status: 403, reason: 'accessNotConfigured', message: googleText, times: 1 });
+    const err = await caught(store.get('x.json'));
+    expect(err.code).toBe('access-denied');
+    expect(err.message).toMatch(/Drive API is not enabled/);
+    expect(err.message).toContain('at https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=123456789,');
+    expect(err.message).toContain(googleText);
+    expect(err.message).not.toMatch(/same Google account/); // not the generic "check your account" advice
+    expect(err.details.fixUrl).toBe('https://console.developers.google.com/apis/api/drive.googleapis.com/overview?project=123456789');
+    emu.injectFault({ status: 403, reason: 'accessNotConfigured', message: googleText, times: 1 });
+    const probe = await probeStore(store);
+    expect(probe.ok).toBe(false);
+    expect(probe.steps[0].message).toContain(googleText);
     expect(sleeps).toEqual([]);
   });
 

@@ -70,7 +70,7 @@ describe('createGoogleAuth', () => {
     expect(await p).toBe('tok-1');
   });
 
-  it('keeps the token in memory until 5 minutes before expiry, then renews silently with prompt ""', async () => {
+  it('keeps using the token until it really expires (not 5 minutes early), then renews silently with prompt ""', async () => {
     let now = 1_000_000;
     const g = fakeGis();
     const seen: (string | undefined)[] = [];
@@ -79,16 +79,31 @@ describe('createGoogleAuth', () => {
     await flush();
     g.answer({ access_token: 'tok-1', expires_in: 3600 });
     await first;
-    now += 54 * 60_000;
+    now += 59 * 60_000 + 50_000; // 10 seconds left: still good
     expect(await auth.getAccessToken(false)).toBe('tok-1');
     expect(g.requests).toEqual(['consent']);
-    now += 2 * 60_000; // 4 minutes left: renew
+    now += 10_000; // expired
     const renewed = auth.getAccessToken(false);
     await flush();
     expect(g.requests).toEqual(['consent', '']);
     g.answer({ access_token: 'tok-2', expires_in: 3600 });
     expect(await renewed).toBe('tok-2');
     expect(seen).toEqual(['tok-1', 'tok-2']);
+  });
+
+  it('a click does not wait behind a pending silent renewal: it asks GIS synchronously, and one answer serves both', async () => {
+    const g = fakeGis();
+    const auth = createGoogleAuth({ clientId: 'c', loadGis: async () => g.gis, initialToken: { accessToken: 'old', expiresAt: 0 } });
+    const silent = auth.getAccessToken(false);
+    await flush();
+    expect(g.requests).toEqual(['']);
+    // GIS is loaded now: the interactive request reaches requestAccessToken before getAccessToken returns,
+    // i.e. inside the click's handler, where a popup is allowed.
+    const clicked = auth.getAccessToken(true);
+    expect(g.requests).toEqual(['', '']); // renewal: consent was given before, so no consent screen
+    g.answer({ access_token: 'fresh', expires_in: 3600 });
+    expect(await clicked).toBe('fresh');
+    expect(await silent).toBe('fresh');
   });
 
   it('never tries a silent request before the user ever signed in', async () => {
