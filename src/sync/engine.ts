@@ -31,6 +31,7 @@ import type { CloudStore, GetResult } from '../providers/cloud-store';
 import { writeShared } from '../providers/shared-document';
 import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, RetryRecord, SyncState } from './base-store';
 import { backoffDelay } from '../runtime/backoff';
+import { sleep } from '../runtime/sleep';
 import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
@@ -152,7 +153,13 @@ interface CycleMemo {
 }
 
 /** Failures of the object itself (damaged, wrong password, missing, bad index): retried with back-off, or when its entry changes. */
-const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
+const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata', 'bad-key']);
+
+/** Pauses before reading again an index or object that came back half-written (ms). */
+const TORN_READ_RETRIES = [250, 1000];
+
+/** An object of ours found in place is taken as it is only if it is younger than this (ms): see putItem. */
+const OBJECT_REUSE_MS = 6 * 3_600_000;
 
 export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
@@ -383,7 +390,7 @@ export class SyncEngine {
       try {
         const decoded = () => void (decrypted = true);
         const changedAt = dirty.get(a.key)?.at ?? concurrent.get(a.key)?.at ?? 0;
-        await this.pull(a, remote.meta, local.get(a.key), changedAt, now, { basePut, conflicts, toUpload, report, writer, fail, decoded, republish, ours, concurrent: concurrent.get(a.key) });
+        await this.pull(a, remote.meta, local.get(a.key), changedAt, now, { basePut, conflicts, toUpload, report, writer, fail, decoded, republish, ours, concurrent: concurrent.get(a.key), passwordProven: !gate });
       } catch (e) {
         error = e;
         this.fail(memo, a.key, e);
@@ -433,7 +440,11 @@ export class SyncEngine {
     }
 
     // 8. Local → cloud: item objects first.
-    for (const a of byKind('upload')) uploadKeys.add(a.key);
+    for (const a of byKind('upload')) {
+      // A key no object name can hold was said once; trying it again cannot help (its name is the problem).
+      if (state.retry?.[a.key]?.code === 'bad-key') memo.waiting.add(a.key);
+      else uploadKeys.add(a.key);
+    }
     for (const e of toUpload) uploadKeys.delete(e.key);
     const newEntries: Record<string, MetadataEntry> = { ...repairs };
     const uploadedRecords: BaseRecord[] = [];
@@ -539,10 +550,14 @@ export class SyncEngine {
       if (r.kind === 'live' && !report.uploaded.includes(r.key)) report.uploaded.push(r.key);
       if (r.kind === 'tombstone' && !report.deleted.includes(r.key)) report.deleted.push(r.key);
     }
-    report.failedKeys = [...new Set(report.errors.map((e) => e.key))];
+    // Keys the caller keeps dirty to try again; a key no object name can hold is not tried again.
+    const unaddressable = new Set(Object.entries(retry ?? {}).flatMap(([k, r]) => (r.code === 'bad-key' ? [k] : [])));
+    report.failedKeys = [...new Set(report.errors.filter((e) => !unaddressable.has(e.key)).map((e) => e.key))];
     // Keys that failed before and were not tried this cycle are still failing: said again, so the status does
     // not turn green over a device that is silently stale.
     for (const [key, r] of Object.entries(retry ?? {})) {
+      // A key no object name can hold was said once, when it was tried: it is not a failure to repeat.
+      if (r.code === 'bad-key') continue;
       if (!report.errors.some((e) => e.key === key)) report.errors.push({ key, message: r.message ?? `"${key}" could not be synced yet.` });
     }
   }
@@ -557,7 +572,8 @@ export class SyncEngine {
       const sig = e ? entrySig(e) : null;
       const before = state.retry?.[k];
       const failures = before && before.sig === sig ? (before.failures ?? 1) + 1 : 1;
-      out[k] = { sig, transient: f.transient, failures, next: now + backoffDelay(failures, RETRY_BACKOFF, 1), message: f.message, code: f.code };
+      const next = f.code === 'bad-key' ? Number.MAX_SAFE_INTEGER : now + backoffDelay(failures, RETRY_BACKOFF, 1);
+      out[k] = { sig, transient: f.transient, failures, next, message: f.message, code: f.code };
     }
     return out;
   }
@@ -580,7 +596,7 @@ export class SyncEngine {
    * or on absence for a key that has no entry at all (two devices creating it at once). Returns the new ETag.
    */
   private async putItem(
-    e: Pick<Encoded, 'key' | 'type' | 'hash' | 'dates'>,
+    e: Pick<Encoded, 'key' | 'type' | 'hash' | 'dates' | 'mime'>,
     body: Uint8Array,
     previous: MetadataEntry | undefined,
     now: number,
@@ -605,11 +621,16 @@ export class SyncEngine {
     const current = await this.count(this.store.get(objectKey));
     if (current.kind === 'found') {
       // Read as if it held our value's Dates: where it holds our value, it then hashes as ours.
-      const held = await decodeObject(e.key, { synced: 0, lastModified: 0, type: e.type, tcsDates: e.dates }, current.body, this.deps.keys, objectKey).catch(() => undefined);
-      if (held?.hash === e.hash) return current.etag;
+      const as = { synced: 0, lastModified: 0, type: e.type, tcsDates: e.dates, ...(e.mime !== undefined ? { blobType: e.mime, tcsBlobType: e.mime } : {}) };
+      const held = await decodeObject(e.key, as, current.body, this.deps.keys, objectKey).catch(() => undefined);
+      // Our value already there, written recently (an answer that was lost): take it. An old one is written
+      // again, so the daily garbage collection, which removes objects no entry names after a day, cannot
+      // remove it between our taking it and our index write.
+      const recent = current.lastModified === undefined || now - current.lastModified < OBJECT_REUSE_MS;
+      if (held?.hash === e.hash && recent) return current.etag;
       // Left by this device, or long ago by a writer that never finished: safe to replace. Written just now by
       // another device: in flux, reconciled once its entry is published.
-      if ((held && this.ownObject(e.key, held.hash, journal)) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
+      if ((held && (held.hash === e.hash || this.ownObject(e.key, held.hash, journal))) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
         return (await this.count(this.store.put(objectKey, body, { ifMatch: current.etag }))).etag;
       }
     }
@@ -746,12 +767,22 @@ export class SyncEngine {
         if (index?.etag === state.etag) known = this.parsed(index.etag, index.text);
       }
     }
-    const res: GetResult = await this.count(this.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
-    // text null: unchanged since it was cached, nothing to write back.
-    if (res.kind === 'not-modified') return { meta: known!, etag: res.etag, text: null, changed: false };
-    if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
-    const text = utf8.decode(res.body);
-    return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || !known };
+    let res: GetResult = await this.count(this.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
+    for (let attempt = 1; ; attempt++) {
+      // text null: unchanged since it was cached, nothing to write back.
+      if (res.kind === 'not-modified') return { meta: known!, etag: res.etag, text: null, changed: false };
+      if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
+      const text = utf8.decode(res.body);
+      try {
+        return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || !known };
+      } catch (e) {
+        // A store that writes objects in place (s3rver keeps them as files) can answer a read with half of an
+        // index another device is writing: read it again before calling it damaged.
+        if (!isCloudSyncError(e, 'bad-metadata') || attempt > TORN_READ_RETRIES.length) throw e;
+        await sleep(TORN_READ_RETRIES[attempt - 1]);
+        res = await this.count(this.store.get(METADATA_KEY));
+      }
+    }
   }
 
   /**
@@ -886,16 +917,30 @@ export class SyncEngine {
       ours?: (key: string, hash: string) => boolean;
       /** Our entry that another writer wrote over unseen, when this is such a key. */
       concurrent?: PendingCommit;
+      /** The password was proven against this bucket before: a failure to decrypt is about the object. */
+      passwordProven?: boolean;
     },
   ) {
     const { host, keys } = this.deps;
     const entry = meta.items[a.key] as LiveEntry;
     const objectKey = objectKeyFor(a.key, entry.type);
-    const res = await this.count(this.store.get(objectKey));
+    let res = await this.count(this.store.get(objectKey));
     if (res.kind !== 'found') {
       throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
     }
-    const remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
+    let remote: Encoded;
+    try {
+      remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
+    } catch (e) {
+      // Read while another device rewrote it in place (s3rver): half an object fails its tag like a damaged
+      // one, or like a wrong password. One more read, a moment later, before saying either.
+      // Before the password is proven a failure to decrypt is the password's verdict (password-gate.ts): not read twice.
+      if (!isCloudSyncError(e, 'corrupt-object') && !(isCloudSyncError(e, 'wrong-password') && out.passwordProven)) throw e;
+      await sleep(TORN_READ_RETRIES[0]);
+      res = await this.count(this.store.get(objectKey));
+      if (res.kind !== 'found') throw e;
+      remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
+    }
     out.decoded?.();
 
     // An object that does not match its entry's hash. Ours: two devices wrote the key at once, our object came

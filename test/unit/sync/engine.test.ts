@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
-import { isCloudSyncError } from '../../../src/errors';
+import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
 import { SyncEngine } from '../../../src/sync/engine';
 import { createSimDevice, makeChat, type SimDevice } from '../../support/sim-device';
@@ -805,5 +805,52 @@ describe('a key that fails stays failed until it syncs', () => {
     // A still has it: its next full look sees the entry gone and uploads it; B then receives it.
     expect((await a.sync({ full: true })).uploaded).toEqual(['CHAT_lost']);
     expect((await b.sync()).downloaded).toEqual(['CHAT_lost']);
+  });
+});
+
+describe('reads that race a writer, and keys no object name can hold', () => {
+  it('an index or object read half-written (a store that writes in place) is read again, not called damaged', async () => {
+    const store = createMemoryStore();
+    const a = await device('A', store);
+    await a.put('CHAT_one', makeChat('one', ['hi']));
+    await a.sync({ full: true });
+    const torn = new Set<string>();
+    const halfWay = Object.create(store) as MemoryStore;
+    halfWay.get = async (k, o) => {
+      const r = await store.get(k, o);
+      if (r.kind !== 'found' || !torn.delete(k)) return r;
+      return { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)), etagOfBody: undefined };
+    };
+    const b = await createSimDevice({ name: 'B', store: halfWay });
+    devices.push(b);
+    await b.sync({ full: true }); // B's password is proven against the bucket
+    await a.put('CHAT_one', makeChat('one', ['hi', 'more']));
+    await a.sync();
+    torn.add('metadata.json').add('items/CHAT_one.json');
+    const r = await b.sync();
+    expect(r.errors).toEqual([]);
+    expect(r.downloaded).toEqual(['CHAT_one']);
+    expect(torn.size).toBe(0);
+  });
+
+  it('a key no object name can hold is said once, then neither retried nor repeated', async () => {
+    const store = createMemoryStore();
+    const refusing = Object.create(store) as MemoryStore;
+    refusing.put = async (k, body, o) => {
+      if (k.includes('\ud800')) throw new CloudSyncError('bad-key', 'The name holds a broken character: it cannot be synced.', { details: { key: k } });
+      return store.put(k, body, o);
+    };
+    const a = await createSimDevice({ name: 'A', store: refusing });
+    devices.push(a);
+    await a.put('CHAT_ok', makeChat('ok', ['fine']));
+    a.setLs('weird\ud800key', 'x');
+    const first = await a.sync({ full: true });
+    expect(first.uploaded).toEqual(['CHAT_ok']);
+    expect(first.errors.map((e) => e.key)).toEqual(['weird\ud800key']);
+    expect(first.failedKeys).toEqual([]);
+    a.setLs('weird\ud800key', 'y');
+    const later = await a.sync({ full: true });
+    expect(later.errors).toEqual([]);
+    expect(later.uploaded).toEqual([]);
   });
 });
