@@ -124,6 +124,49 @@ function patchDeleteRace(require) {
   };
 }
 
+/**
+ * s3rver writes an object straight into its file, and answers before the write has finished: two devices
+ * writing metadata.json at once interleave their bytes into a file that stays invalid JSON, and a read
+ * during a write gets half of it. Real S3, B2 and GCS replace an object whole. Each object is written to a
+ * file of its own and renamed over the old one (atomic on POSIX), and the answer waits for it. This keeps
+ * s3rver what the tests and the demo need — a store that ignores preconditions — without a failure mode no
+ * real store has.
+ */
+function patchAtomicPut(require) {
+  const FilesystemStore = require('s3rver/lib/stores/filesystem.js');
+  const fs = require('node:fs');
+  const { pipeline } = require('node:stream/promises');
+  const { Readable, Transform } = require('node:stream');
+  const { createHash } = require('node:crypto');
+  const path = require('node:path');
+  let n = 0;
+  FilesystemStore.prototype.putObject = async function putObjectAtomically(object) {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+    const temp = `${objectPath}.${process.pid}-${++n}.partial`;
+    const md5 = createHash('md5');
+    let size = 0;
+    const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    const count = new Transform({
+      transform(chunk, encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, count, fs.createWriteStream(temp));
+      await fs.promises.rename(temp, objectPath);
+    } catch (err) {
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    const digest = md5.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
+
 async function runChild() {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts.dir || !opts.bucket) {
@@ -134,6 +177,7 @@ async function runChild() {
   const require = createRequire(import.meta.url);
   patchCopySourceDecoding(require);
   patchDeleteRace(require);
+  patchAtomicPut(require);
   const S3rver = require('s3rver');
   const server = new S3rver({
     address: opts.address ?? '127.0.0.1',
