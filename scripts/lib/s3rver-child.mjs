@@ -128,7 +128,8 @@ function patchDeleteRace(require) {
  * s3rver writes an object straight into its file, and answers before the write has finished: two devices
  * writing metadata.json at once interleave their bytes into a file that stays invalid JSON, and a read
  * during a write gets half of it. Real S3, B2 and GCS replace an object whole. Each object is written to a
- * file of its own and renamed over the old one (atomic on POSIX), and the answer waits for it. This keeps
+ * file of its own and renamed over the old one (atomic on POSIX), writes of one key take turns (bytes and
+ * ETag change together), and the answer waits for it. This keeps
  * s3rver what the tests and the demo need — a store that ignores preconditions — without a failure mode no
  * real store has.
  */
@@ -140,8 +141,20 @@ function patchAtomicPut(require) {
   const { createHash } = require('node:crypto');
   const path = require('node:path');
   let n = 0;
-  FilesystemStore.prototype.putObject = async function putObjectAtomically(object) {
+  // The object's bytes and its metadata (where s3rver keeps the ETag) change together: writes of one key are
+  // run one after the other, or two writers could leave one's bytes under the other's ETag.
+  const queues = new Map();
+  FilesystemStore.prototype.putObject = function putObjectInTurn(object) {
     const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    const run = (queues.get(objectPath) ?? Promise.resolve()).then(() => putObjectAtomically.call(this, object, objectPath));
+    const settled = run.catch(() => undefined);
+    queues.set(objectPath, settled);
+    void settled.then(() => {
+      if (queues.get(objectPath) === settled) queues.delete(objectPath);
+    });
+    return run;
+  };
+  async function putObjectAtomically(object, objectPath) {
     await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
     const temp = `${objectPath}.${process.pid}-${++n}.partial`;
     const md5 = createHash('md5');
@@ -164,7 +177,7 @@ function patchAtomicPut(require) {
     const digest = md5.digest('hex');
     await this.putMetadata(object.bucket, object.key, object.metadata, digest);
     return { size, md5: digest };
-  };
+  }
 }
 
 async function runChild() {

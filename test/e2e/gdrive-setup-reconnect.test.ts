@@ -93,12 +93,14 @@ describe('Google Drive in the browser: setup and an expired sign-in', () => {
 
     // A chat edited meanwhile, then one click anywhere in the page: renewed inside that click, synced at once.
     const before = emu.findPath('TypingMind-Cloud-Sync/metadata.json')[0].version;
+    const grantedBefore = (await gisLog(page)).granted;
     await page.evaluate(() => (window as unknown as { demo: { createChat(t: string): Promise<string> } }).demo.createChat('written while signed out'));
     await page.mouse.click(700, 450);
     const resumed = await waitForState(page, 'success');
     expect(resumed.needs).toBeUndefined();
     const log = await gisLog(page);
-    expect(log.granted).toBe(2);
+    // The click renewed it (the short test token may expire again under load and be renewed once more).
+    expect(log.granted).toBeGreaterThan(grantedBefore);
     expect(log.prompts.at(-1)).toBe(''); // a renewal: no consent screen again
     await page.waitForFunction(() => (window as unknown as { typingMindCloudSync: { status: { pending: number } } }).typingMindCloudSync.status.pending === 0);
     expect(emu.findPath('TypingMind-Cloud-Sync/metadata.json')[0].version).toBeGreaterThan(before);

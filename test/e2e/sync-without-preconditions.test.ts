@@ -95,13 +95,14 @@ describe('two devices on a store that ignores preconditions (plain s3rver)', () 
         a.page.evaluate(([id, t]) => (window as unknown as Win).demo.editChat(id, t), [ka.slice(5), `A edit ${round}`]),
         b.page.evaluate(([id, t]) => (window as unknown as Win).demo.editChat(id, t), [kb.slice(5), `B edit ${round}`]),
       ]);
-      await Promise.all([syncNow(a), syncNow(b)]);
+      const racing = await Promise.all([syncNow(a), syncNow(b)]);
       const reports = await quiet(a, b);
-      expect(reports.flatMap((r) => r.errors)).toEqual([]);
+      const story = JSON.stringify({ round, ka, kb, racing, reports }, null, 1);
+      expect(reports.flatMap((r) => r.errors), story).toEqual([]);
       for (const d of [a, b]) {
         const t = await text(d);
-        expect(t).toContain(`A edit ${round}`);
-        expect(t).toContain(`B edit ${round}`);
+        expect(t, story).toContain(`A edit ${round}`);
+        expect(t, story).toContain(`B edit ${round}`);
       }
     }
     expect(await chats(a)).toEqual(await chats(b));
