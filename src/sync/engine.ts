@@ -30,7 +30,6 @@ import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
 import type { CloudStore, GetResult } from '../providers/cloud-store';
 import { writeShared } from '../providers/shared-document';
 import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, RetryRecord, SyncState } from './base-store';
-import { backoffDelay } from '../runtime/backoff';
 import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
 import { isMergeableChat, mergeChats, messageId } from './chat-merge';
 import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
@@ -39,6 +38,7 @@ import { plan as makePlan, type Action, type BaseState, type GuardOptions, type 
 import { NewItemWriter } from './new-item-writer';
 import { mapPool } from '../runtime/pool';
 import { ReadAhead } from './read-ahead';
+import { classifyFailure, nextRetry, replanAfter, retryDue } from './retry';
 
 export interface EngineOptions {
   /** Parallel transfers (uploads and downloads each). */
@@ -101,7 +101,6 @@ export interface CycleResult extends SyncReport {
 }
 
 const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
-const MAX_ATTEMPTS = 4;
 
 function wrongPasswordError(): CloudSyncError {
   return new CloudSyncError(
@@ -151,9 +150,6 @@ interface CycleMemo {
   waiting: Set<string>;
 }
 
-/** Failures of the object itself (damaged, wrong password, missing, bad index): retried with back-off, or when its entry changes. */
-const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata']);
-
 export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
   private readonly now: () => number;
@@ -198,7 +194,7 @@ export class SyncEngine {
         await this.attempt(req, memo);
         break;
       } catch (e) {
-        if (isCloudSyncError(e, 'precondition-failed') && attempt < MAX_ATTEMPTS) {
+        if (replanAfter(e, attempt)) {
           this.log('info', 'metadata.json changed while this device was writing it; planning again', { attempt });
           continue;
         }
@@ -549,29 +545,16 @@ export class SyncEngine {
 
   /** The retry list after this cycle: this cycle's failures, plus earlier ones it did not look at. */
   private nextRetry(state: SyncState, looked: Map<string, unknown>, meta: Metadata, memo: CycleMemo): SyncState['retry'] {
-    const out: NonNullable<SyncState['retry']> = {};
-    for (const [k, r] of Object.entries(state.retry ?? {})) if (!looked.has(k) || memo.waiting.has(k)) out[k] = r;
-    const now = this.now();
-    for (const [k, f] of memo.failures) {
-      const e = meta.items[k];
-      const sig = e ? entrySig(e) : null;
-      const before = state.retry?.[k];
-      const failures = before && before.sig === sig ? (before.failures ?? 1) + 1 : 1;
-      out[k] = { sig, transient: f.transient, failures, next: now + backoffDelay(failures, RETRY_BACKOFF, 1), message: f.message, code: f.code };
-    }
-    return out;
+    return nextRetry(state.retry, looked, meta.items, memo.failures, memo.waiting, this.now());
   }
 
   private fail(memo: CycleMemo, key: string, e: unknown) {
-    const report = memo.report;
-    const message = e instanceof Error ? e.message : String(e);
-    report.errors.push({ key, message });
-    memo.failures.set(key, { transient: !(isCloudSyncError(e) && PERMANENT.has(e.code)), message, code: isCloudSyncError(e) ? e.code : undefined });
-    this.log('warn', `Could not sync "${key}": ${message}`);
+    const { failure, stopsCycle } = classifyFailure(e);
+    memo.report.errors.push({ key, message: failure.message });
+    memo.failures.set(key, failure);
+    this.log('warn', `Could not sync "${key}": ${failure.message}`);
     // Provider-wide failures stop the cycle; a bad or missing object is skipped and shown, never deleted.
-    if (isCloudSyncError(e) && ['bad-credentials', 'expired-credentials', 'bucket-not-found', 'access-denied', 'cors-or-network', 'reconnect-required', 'aborted', 'quota-exceeded'].includes(e.code)) {
-      throw e;
-    }
+    if (stopsCycle) throw e;
   }
 
   /**
@@ -1023,14 +1006,6 @@ export class SyncEngine {
     if (wrong > 0) throw wrongPasswordError();
     return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
   }
-}
-
-/** Back-off of a key whose object failed to read or decrypt: 1 min, doubling, at most an hour. */
-const RETRY_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000 };
-
-/** Whether a key that failed before is tried in this cycle: transient, its entry changed, or its back-off ran out. */
-function retryDue(r: RetryRecord, entry: MetadataEntry | undefined, now: number): boolean {
-  return r.transient || (entry ? entrySig(entry) : null) !== r.sig || now >= (r.next ?? 0);
 }
 
 /** Cheap proof that local content equals the remote entry, without a download. */
