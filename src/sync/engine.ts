@@ -38,6 +38,7 @@ import { plan as makePlan, type Action, type BaseState, type GuardOptions, type 
 import { NewItemWriter } from './new-item-writer';
 import { mapPool } from '../runtime/pool';
 import { ReadAhead } from './read-ahead';
+import { selectCandidates } from './cycle-candidates';
 import { classifyFailure, nextRetry, replanAfter, retryDue } from './retry';
 
 export interface EngineOptions {
@@ -245,35 +246,19 @@ export class SyncEngine {
     const answer = req.answer ?? state.answer;
     const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore, ...(state.drop ?? [])]));
 
-    // 3. Which keys to look at.
-    let localListing: LocalKey[] | undefined;
-    const candidates = new Map<string, ItemType | undefined>();
-    const add = (k: string, t?: ItemType) => {
-      if (host.isExcluded(k)) return; // per-device exclusions never purge the shared index (W11)
-      if (!candidates.has(k) || (t && !candidates.get(k))) candidates.set(k, t);
-    };
-    if (whole) {
-      // The listing is typed from the base (readBaseAndListing); the values are read once, below, to hash them.
-      localListing = whole.localListing;
-      for (const l of localListing) add(l.key, l.type);
-      for (const [k, r] of baseMap) add(k, r.type);
-      for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
-    } else {
-      for (const [k, d] of dirty) add(k, d.area === 'ls' ? 'ls' : baseMap.get(k)?.type ?? (remote.meta.items[k]?.type === 'ls' ? 'idb' : remote.meta.items[k]?.type) ?? 'idb');
-      if (remote.changed) {
-        for (const [k, e] of Object.entries(remote.meta.items)) {
-          const b = baseMap.get(k);
-          if (!b || b.sig !== entrySig(e)) add(k, b?.type ?? e.type);
-        }
-        for (const [k, b] of baseMap) if (!(k in remote.meta.items)) add(k, b.type);
-      }
-    }
-    // A failed key is tried again every cycle when the failure was transient, otherwise when its entry changed
-    // or its back-off ran out; until then it is shown as failing, never forgotten (retryDue).
-    for (const [k, r] of Object.entries(state.retry ?? {})) {
-      if (retryDue(r, remote.meta.items[k], now)) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
-    }
-    for (const k of [...repairKeys, ...concurrent.keys(), ...heldBefore, ...(state.drop ?? [])]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
+    // 3. Which keys to look at (cycle-candidates.ts).
+    const localListing: LocalKey[] | undefined = whole?.localListing;
+    const candidates = selectCandidates({
+      listing: localListing,
+      baseMap,
+      items: remote.meta.items,
+      changed: remote.changed,
+      dirty,
+      retry: state.retry,
+      pointed: [...repairKeys, ...concurrent.keys(), ...heldBefore, ...(state.drop ?? [])],
+      now,
+      isExcluded: (k) => host.isExcluded(k),
+    });
     const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
