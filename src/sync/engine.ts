@@ -39,69 +39,13 @@ import { NewItemWriter } from './new-item-writer';
 import { mapPool } from '../runtime/pool';
 import { ReadAhead } from './read-ahead';
 import { selectCandidates } from './cycle-candidates';
+import { readCycle } from './cycle-read';
+import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LocalInfo } from './engine-types';
+import { ParsedIndex } from './parsed-index';
+import { isOwnObject, SentObjects } from './own-objects';
 import { classifyFailure, nextRetry, replanAfter, retryDue } from './retry';
 
-export interface EngineOptions {
-  /** Parallel transfers (uploads and downloads each). */
-  concurrency?: number;
-  /** Fraction of known items a plan may delete without the user's confirmation. */
-  massDeleteThreshold?: number;
-  /** How long an entry whose object does not match its hash is taken as "being written" (ms). */
-  inFluxMs?: number;
-  /** Local reads per batch during a full scan (bounds memory). */
-  scanBatch?: number;
-  /**
-   * Awaited between the batches of a full scan, so the start-up and backstop scans run in the page's idle
-   * time instead of one long task (the app passes a requestIdleCallback-based wait).
-   */
-  betweenBatches?: () => Promise<void>;
-}
-
-export interface EngineDeps {
-  store: CloudStore;
-  host: HostStore;
-  base: BaseStore;
-  keys: SyncKeys;
-  /** Identifies the bucket (provider + location); a different scope starts from an empty base. */
-  scope: string;
-  now?: () => number;
-  options?: EngineOptions;
-  onProgress?: (p: { phase: 'upload' | 'download'; done: number; total: number }) => void;
-  /**
-   * Awaited before the cycle's first write to the bucket. The app's capability probe (does the provider honour
-   * conditional writes?) runs beside the cycle's reads and must be done before anything is written.
-   */
-  beforeWrites?: () => Promise<void>;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
-}
-
-export interface CycleRequest {
-  /** Compare every key (start-up reconciliation, backstop scan, first sync). */
-  full: boolean;
-  /** Keys the change feed saw change, with when. */
-  dirty?: ReadonlyMap<string, { area: 'idb' | 'ls'; at: number }>;
-  /** Deletions the user confirmed after a guard held them. */
-  confirmedDeletions?: ReadonlySet<string>;
-  /**
-   * The user's answer to the deletions held in an earlier cycle: delete them everywhere, or bring them back.
-   * (An answer given in another tab arrives through the sync state instead: `answerHeld`.)
-   */
-  answer?: 'delete' | 'restore';
-}
-
-export interface CycleResult extends SyncReport {
-  /** Deletions held back by the guard, waiting for the user. */
-  held: { key: string; kind: 'delete-local' | 'tombstone' }[];
-  holdReason?: string;
-  /** Keys that could not be synced this cycle (the caller keeps them dirty). */
-  failedKeys: string[];
-  /** True when the cycle cost one request and no local work (nothing changed anywhere). */
-  idle: boolean;
-  /** Index entries removed at the user's word because their objects were missing (dropMissing). */
-  dropped: string[];
-}
-
-const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
+export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
 
 function wrongPasswordError(): CloudSyncError {
   return new CloudSyncError(
@@ -132,39 +76,26 @@ function remoteState(e: MetadataEntry | undefined): RemoteState {
   return isTombstone(e) ? { kind: 'tombstone', sig: entrySig(e) } : { kind: 'live', sig: entrySig(e) };
 }
 
-const utf8 = new TextDecoder();
 const toBytes = (s: string) => new TextEncoder().encode(s);
-
-interface LocalInfo {
-  type: ItemType;
-  hash: string;
-  fingerprint?: string;
-}
-
-/** Work carried across compare-and-swap retries of one cycle, so a retry does not upload again. */
-interface CycleMemo {
-  uploaded: Map<string, { hash: string; entry: LiveEntry }>;
-  report: CycleResult;
-  /** Keys that failed in this cycle: transient (retry every cycle) or not (retry with back-off, or when the entry changes). */
-  failures: Map<string, { transient: boolean; message: string; code?: string }>;
-  /** Keys still backing off from an earlier failure: not tried this cycle, their records kept. */
-  waiting: Set<string>;
-}
 
 export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
   private readonly now: () => number;
   private requests = 0;
-  private lastParsed?: { etag: string; meta: Metadata };
-  /**
-   * Hashes of the item objects this page uploaded per key, until a commit records one: an upload whose answer
-   * was lost, or whose index write failed, left our own object behind, and our next upload may replace it.
-   */
-  private readonly sent = new Map<string, Set<string>>();
+  private readonly env: EngineEnv;
 
   constructor(private readonly deps: EngineDeps) {
     this.opt = { ...DEFAULTS, ...deps.options };
     this.now = deps.now ?? Date.now;
+    this.env = {
+      deps,
+      opt: this.opt,
+      now: this.now,
+      count: (p) => this.count(p),
+      log: (level, message, data) => this.log(level, message, data),
+      index: new ParsedIndex(),
+      sent: new SentObjects(),
+    };
   }
 
   private get store(): CloudStore {
@@ -211,40 +142,13 @@ export class SyncEngine {
   private async attempt(req: CycleRequest, memo: CycleMemo): Promise<void> {
     const { base, host, keys } = this.deps;
     const report = memo.report;
-    const now = this.now();
-
-    // 1. Whose base is this? Another bucket (or a forgotten device) starts from nothing.
-    let state = await base.state();
-    if (state.scope !== this.deps.scope) {
-      await base.clear();
-      state = { etag: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
-    }
-
-    // 2. The remote check: one small request; 304 means nothing changed remotely. A full look (the first cycle
-    //    after a page load) needs the whole base and the local listing whatever the index says: they are read
-    //    while the request travels.
-    const early = req.full ? this.readBaseAndListing() : undefined;
-    const [read, baseCount, known] = await Promise.all([this.readMetadata(state), base.count(), early]);
-    // The commit journal (commit-journal.ts) is judged against every index that changed since we read it last:
-    // entries of ours that a stale writer overwrote are written again, keys it wrote over unseen are reconciled.
-    let journal: Journal | undefined;
-    const judged = read.changed ? readJournal(read.meta.items, (journal = await base.journal()), now) : undefined;
-    const repairs = judged?.repairs ?? {};
-    const concurrent = judged?.concurrent ?? new Map<string, PendingCommit>();
+    // 1-2. The read phase (cycle-read.ts).
+    const cycle = await readCycle(this.env, req, memo);
+    const { now, remote, repairs, concurrent, baseMap, baseCount, full, dirty, heldBefore, answer } = cycle;
+    let { state, journal } = cycle;
     const repairKeys = Object.keys(repairs);
-    if (repairKeys.length) this.log('info', `Another device wrote back an older metadata.json over ${repairKeys.length} of this device's changes; writing them again`, { keys: repairKeys });
-    const remote = repairKeys.length ? { ...read, meta: { ...read.meta, items: { ...read.meta.items, ...repairs } } } : read;
-    const dirty = req.dirty ?? new Map();
-    const retryKeys = Object.keys(state.retry ?? {});
-    // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
-    // records are needed, so an idle cycle reads nothing but the state record.
-    const full = req.full || baseCount === 0;
-    // A full look the request did not ask for (an empty base) reads them now.
-    const whole = known ?? (full ? await this.readBaseAndListing() : undefined);
-    // Deletions held for the user's answer in an earlier cycle are looked at again in every cycle until answered.
-    const heldBefore = new Set((state.held ?? []).map((h) => h.key));
-    const answer = req.answer ?? state.answer;
-    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore, ...(state.drop ?? [])]));
+    const judged = { drop: cycle.out.journalDone };
+    const whole = cycle.listing ? { localListing: cycle.listing } : undefined;
 
     // 3. Which keys to look at (cycle-candidates.ts).
     const localListing: LocalKey[] | undefined = whole?.localListing;
@@ -356,7 +260,7 @@ export class SyncEngine {
     const fail = (key: string, e: unknown) => this.fail(memo, key, e);
     // Entries of ours found under another writer's entry (our object won the race for the same key).
     const republish = new Map<string, { entry: MetadataEntry; record: BaseRecord }>();
-    const ours = (key: string, hash: string) => this.ownObject(key, hash, journal);
+    const ours = (key: string, hash: string) => isOwnObject(this.env.sent, journal, key, hash);
     await mapPool(pulls, this.opt.concurrency, async (a) => {
       const proving = (await gate?.enter()) ?? false;
       let decrypted = false;
@@ -448,7 +352,7 @@ export class SyncEngine {
           // The value and its text are not needed while the body travels: held across the request they would
           // outlive the young-generation collections and pile up as old garbage (the upload's heap peak).
           encoded = undefined;
-          this.sentFor(key).add(hash);
+          this.env.sent.add(key, hash);
           const etag = await this.putItem({ key, type, hash, dates }, body, previous, now, journal);
           if (etag) entry.tcsEtag = etag;
           memo.uploaded.set(key, { hash, entry });
@@ -491,8 +395,8 @@ export class SyncEngine {
     });
     await base.journalPut(entries);
     const written = await this.writeMetadata(next, remote.etag);
-    this.lastParsed = { etag: written.etag, meta: written.meta };
-    for (const key of Object.keys(newEntries)) this.sent.delete(key);
+    this.env.index.set(written.etag, written.meta);
+    this.env.sent.forget(Object.keys(newEntries));
     const retryAfter = this.nextRetry(state, candidates, written.meta, memo);
     for (const k of dropKeys) delete retryAfter?.[k];
     await this.commit({ ...state, passwordCheck, retry: retryAfter, drop: undefined }, written, uploadedRecords, [...dropKeys], [], {
@@ -500,19 +404,6 @@ export class SyncEngine {
       remove: resolved,
     });
     this.finishReport(report, uploadedRecords, retryAfter);
-  }
-
-  private sentFor(key: string): Set<string> {
-    let s = this.sent.get(key);
-    if (!s) this.sent.set(key, (s = new Set()));
-    return s;
-  }
-
-  /** Whether an object of `key` with this hash is one this device uploaded and has not committed yet. */
-  private ownObject(key: string, hash: string, journal: Journal | undefined): boolean {
-    if (this.sent.get(key)?.has(hash)) return true;
-    const p = journal?.[key];
-    return !!p && !isTombstone(p.entry) && p.entry.tcsHash === hash;
   }
 
   private finishReport(report: CycleResult, records: BaseRecord[], retry?: SyncState['retry']) {
@@ -577,7 +468,7 @@ export class SyncEngine {
       if (held?.hash === e.hash) return current.etag;
       // Left by this device, or long ago by a writer that never finished: safe to replace. Written just now by
       // another device: in flux, reconciled once its entry is published.
-      if ((held && this.ownObject(e.key, held.hash, journal)) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
+      if ((held && isOwnObject(this.env.sent, journal, e.key, held.hash)) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
         return (await this.count(this.store.put(objectKey, body, { ifMatch: current.etag }))).etag;
       }
     }
@@ -594,10 +485,10 @@ export class SyncEngine {
   async recentlyDeleted(): Promise<{ key: string; type: ItemType; deletedAt: number }[]> {
     const state = await this.deps.base.state();
     if (state.scope !== this.deps.scope || !state.etag) return [];
-    const cached = this.lastParsed?.etag === state.etag ? this.lastParsed.meta : undefined;
+    const cached = this.env.index.get(state.etag);
     const index = cached ? undefined : await this.deps.base.index();
     if (!cached && index?.etag !== state.etag) return [];
-    const meta = cached ?? this.parsed(state.etag, index!.text);
+    const meta = cached ?? this.env.index.parse(state.etag, index!.text);
     const now = this.now();
     return Object.entries(meta.items)
       .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !this.deps.host.isExcluded(k))
@@ -703,34 +594,6 @@ export class SyncEngine {
     return { key: c.key, type: c.type };
   }
 
-  /** Reads metadata.json, conditionally when we hold a copy. */
-  private async readMetadata(state: SyncState): Promise<{ meta: Metadata; etag: string | null; text: string | null; changed: boolean }> {
-    // A conditional read needs the index the ETag stands for: in memory, or else the cached copy on disk.
-    let known: Metadata | undefined;
-    if (state.etag) {
-      if (this.lastParsed?.etag === state.etag) known = this.lastParsed.meta;
-      else {
-        const index = await this.deps.base.index();
-        if (index?.etag === state.etag) known = this.parsed(index.etag, index.text);
-      }
-    }
-    const res: GetResult = await this.count(this.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
-    // text null: unchanged since it was cached, nothing to write back.
-    if (res.kind === 'not-modified') return { meta: known!, etag: res.etag, text: null, changed: false };
-    if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
-    const text = utf8.decode(res.body);
-    return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || !known };
-  }
-
-  /**
-   * metadata.json parsed once per ETag: an idle cycle (a 304 every interval) must not re-parse an index that
-   * can run to megabytes. The engine never mutates a parsed index (it builds the next one as a copy).
-   */
-  private parsed(etag: string, text: string): Metadata {
-    if (this.lastParsed?.etag !== etag) this.lastParsed = { etag, meta: parseMetadata(text) };
-    return this.lastParsed.meta;
-  }
-
   /**
    * Writes metadata.json: a compare-and-swap where the store honours it (throws precondition-failed to re-plan),
    * a plain write where it does not. There, a writer that read an older index may still write over ours
@@ -788,12 +651,6 @@ export class SyncEngine {
       if (l.type === 'idb' && isChatItem(l.key, 'idb')) local.chats++;
     }
     return { known, local };
-  }
-
-  /** The whole base and the local listing (typed from the base, so Blobs need not be read to be told apart). */
-  private async readBaseAndListing(): Promise<{ baseMap: Map<string, BaseRecord>; localListing: LocalKey[] }> {
-    const baseMap = await this.deps.base.all();
-    return { baseMap, localListing: await this.deps.host.listKeys({ typeHint: (k) => baseMap.get(k)?.type }) };
   }
 
   /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */
