@@ -40,6 +40,10 @@ import { mapPool } from '../runtime/pool';
 import { ReadAhead } from './read-ahead';
 import { selectCandidates } from './cycle-candidates';
 import { readCycle } from './cycle-read';
+import { planCycle } from './cycle-plan';
+import { concludeProof, provePassword } from './cycle-password';
+import { getMany, localHash, readCandidates, readEncoded } from './local-read';
+import { ofKind } from './plan-inputs';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LocalInfo } from './engine-types';
 import { ParsedIndex } from './parsed-index';
 import { isOwnObject, SentObjects } from './own-objects';
@@ -47,34 +51,7 @@ import { classifyFailure, nextRetry, replanAfter, retryDue } from './retry';
 
 export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
 
-function wrongPasswordError(): CloudSyncError {
-  return new CloudSyncError(
-    'wrong-password',
-    'The encryption password does not match the data in this bucket. Nothing was changed. Enter the password you used on your other devices.',
-  );
-}
-
 export { entrySig };
-
-function baseState(r: BaseRecord | undefined): BaseState {
-  if (!r) return { kind: 'absent' };
-  if (r.kind === 'tombstone') return { kind: 'tombstone', sig: r.sig };
-  return { kind: 'live', hash: r.hash ?? '', sig: r.sig };
-}
-
-/**
- * The base the planner sees. For a key another writer wrote over our entry without having seen it, the base
- * is what both writes replaced: the key changed on both sides and is reconciled (merged, or kept both).
- */
-function plannedBase(r: BaseRecord | undefined, concurrent: PendingCommit | undefined): BaseState {
-  if (!concurrent) return baseState(r);
-  return concurrent.replaced === null ? { kind: 'absent' } : { kind: 'live', hash: '', sig: `replaced:${concurrent.replaced}` };
-}
-
-function remoteState(e: MetadataEntry | undefined): RemoteState {
-  if (!e) return { kind: 'absent' };
-  return isTombstone(e) ? { kind: 'tombstone', sig: entrySig(e) } : { kind: 'live', sig: entrySig(e) };
-}
 
 const toBytes = (s: string) => new TextEncoder().encode(s);
 
@@ -152,7 +129,7 @@ export class SyncEngine {
 
     // 3. Which keys to look at (cycle-candidates.ts).
     const localListing: LocalKey[] | undefined = whole?.localListing;
-    const candidates = selectCandidates({
+    const candidates = (cycle.candidates = selectCandidates({
       listing: localListing,
       baseMap,
       items: remote.meta.items,
@@ -162,7 +139,7 @@ export class SyncEngine {
       pointed: [...repairKeys, ...concurrent.keys(), ...heldBefore, ...(state.drop ?? [])],
       now,
       isExcluded: (k) => host.isExcluded(k),
-    });
+    }));
     const retry = this.nextRetry(state, candidates, remote.meta, memo);
     if (candidates.size === 0) {
       report.idle = !remote.changed;
@@ -171,67 +148,15 @@ export class SyncEngine {
       return;
     }
 
-    // 4. Local states (hash only; values are read again when they are needed, to bound memory).
-    const local = await this.readLocal([...candidates].map(([key, type]) => ({ key, type: type ?? 'idb' })), localListing);
+    // 4. Local states (local-read.ts). 5. Plan (cycle-plan.ts).
+    const planned = await planCycle(this.env, cycle, await readCandidates(this.env, cycle));
+    const { local, pulls, dropKeys } = planned;
+    state = cycle.state;
+    const byKind = (k: Action['kind']) => ofKind(planned.actions, k);
 
-    // 5. Plan.
-    const inputs: KeyInput[] = [];
-    for (const [key] of candidates) {
-      const info = local.get(key);
-      const remoteEntry = remote.meta.items[key];
-      const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
-      const type = info?.type ?? baseMap.get(key)?.type ?? remoteEntry?.type ?? 'idb';
-      const [ls, chat] = [type === 'ls', isChatItem(key, type)];
-      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry), ls, chat });
-    }
-    // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
-    const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone' || heldBefore.has(i.key));
-    const complete = full || remote.changed;
-    const counts = wouldDelete
-      ? await this.guardCounts(complete ? baseMap : await base.all(), localListing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })))
-      : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
-    const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
-    const plan = makePlan(inputs, {
-      ...counts,
-      threshold: this.opt.massDeleteThreshold,
-      held: heldBefore,
-      confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
-      restore: answer === 'restore' ? heldAnswered : undefined,
-    });
-    report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
-    report.holdReason = plan.holdReason;
-    if (plan.holdReason) this.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
-    // Remembered until answered, across cycles and reloads; an answer is used once.
-    state = { ...state, held: report.held, holdReason: plan.holdReason, answer: undefined };
-
-    const byKind = (k: Action['kind']) => plan.actions.filter((a) => a.kind === k);
-    const hasWrites = plan.actions.some((a) => a.kind !== 'noop' && a.kind !== 'forget' && a.kind !== 'adopt');
-
-    // 6. A wrong password is found before anything is written, here or in the bucket. When this cycle downloads,
-    //    its first downloads are the proof (password-gate.ts); otherwise one object is read for it.
-    // Entries the user chose to drop because their objects are missing (still the entries that failed).
-    const dropKeys = new Set(
-      (state.drop ?? []).filter((k) => {
-        const r = state.retry?.[k];
-        const e = remote.meta.items[k];
-        return r?.code === 'not-found' && e !== undefined && entrySig(e) === r.sig;
-      }),
-    );
-    const pulls = plan.actions.filter((a) => {
-      if (a.kind !== 'download' && a.kind !== 'reconcile') return false;
-      if (dropKeys.has(a.key)) return false;
-      const r = state.retry?.[a.key];
-      if (!r || retryDue(r, remote.meta.items[a.key], now)) return true;
-      memo.waiting.add(a.key); // a full cycle looks at every key; a damaged object still waits out its back-off
-      return false;
-    });
-    let passwordCheck = state.passwordCheck;
-    let gate: PasswordGate | undefined;
-    const expected = hasWrites ? await keyedHash(keys.hashKey, `password-check\n${this.deps.scope}`) : undefined;
-    if (expected !== undefined && state.passwordCheck !== expected) {
-      if (pulls.length > 0) gate = new PasswordGate(Math.min(this.opt.concurrency, pulls.length), wrongPasswordError);
-      else passwordCheck = await this.checkPassword(expected, remote.meta, plan.actions);
-    }
+    // 6. The password (cycle-password.ts).
+    const proof = await provePassword(this.env, cycle, planned);
+    const gate = proof?.gate;
 
     // 7. Cloud → local: downloads, reconciles, local deletions. Their base records are committed right away:
     //    they describe what the bucket already holds, whatever happens to our own uploads next.
@@ -246,7 +171,7 @@ export class SyncEngine {
       basePut.push({ key: a.key, type: e.type, kind: 'live', hash: local.get(a.key)!.hash, sig: entrySig(e) });
     }
     for (const a of byKind('forget')) baseRemove.push(a.key);
-    for (const a of plan.actions) {
+    for (const a of planned.actions) {
       if (a.kind === 'noop' && a.remote === 'deleted-unknown') {
         const e = remote.meta.items[a.key];
         basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
@@ -280,17 +205,13 @@ export class SyncEngine {
       this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
     });
     await writer?.drain();
-    if (gate) {
-      if (gate.proven) passwordCheck = expected!;
-      else if (gate.wrong) throw wrongPasswordError();
-      // Nothing decrypted either way (missing objects): proven as a cycle without downloads would be.
-      else passwordCheck = await this.checkPassword(expected!, remote.meta, plan.actions);
-    }
+    await concludeProof(this.env, cycle, planned, proof);
+    const passwordCheck = cycle.passwordCheck;
 
     for (const a of byKind('delete-local')) {
       const e = remote.meta.items[a.key];
       try {
-        const still = await this.localHash(a.key, e.type);
+        const still = await localHash(this.env, a.key, e.type);
         if (still !== local.get(a.key)?.hash) continue; // edited meanwhile: edit beats delete, next cycle
         await host.delete(a.key, e.type);
         basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
@@ -332,7 +253,7 @@ export class SyncEngine {
     if (uploads.length) journal ??= await base.journal();
     // The values to upload are read a batch per transaction, one batch ahead of the workers (read-ahead.ts).
     const readKeys = [...uploadKeys].map((key) => ({ key, type: local.get(key)!.type }));
-    const reader = new ReadAhead(readKeys, 8, (keys) => this.getMany(keys));
+    const reader = new ReadAhead(readKeys, 8, (keys) => getMany(this.env, keys));
     let pushed = 0;
     await mapPool(uploads, this.opt.concurrency, async (u, i) => {
       const key = typeof u === 'string' ? u : u.key;
@@ -635,60 +556,6 @@ export class SyncEngine {
     });
   }
 
-  /** Live items the base knows and what TypingMind holds, by kind, for the mass-deletion guard. */
-  private async guardCounts(baseMap: Map<string, BaseRecord>, listing: LocalKey[]): Promise<Pick<GuardOptions, 'known' | 'local'>> {
-    const known = { all: 0, idb: 0, chats: 0 };
-    for (const [k, r] of baseMap) {
-      if (r.kind !== 'live' || this.deps.host.isExcluded(k)) continue;
-      known.all++;
-      if (r.type !== 'ls') known.idb++;
-      if (r.type === 'idb' && isChatItem(k, 'idb')) known.chats++;
-    }
-    const local = { idb: 0, chats: 0 };
-    for (const l of listing) {
-      if (l.type === 'ls') continue;
-      local.idb++;
-      if (l.type === 'idb' && isChatItem(l.key, 'idb')) local.chats++;
-    }
-    return { known, local };
-  }
-
-  /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */
-  private async readLocal(keys: LocalKey[], listing?: LocalKey[]): Promise<Map<string, LocalInfo>> {
-    const out = new Map<string, LocalInfo>();
-    const listed = listing ? new Map(listing.map((l) => [l.key, l.type])) : undefined;
-    const wanted = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
-    for (let i = 0; i < wanted.length; i += this.opt.scanBatch) {
-      if (i > 0) await this.opt.betweenBatches();
-      const batch = wanted.slice(i, i + this.opt.scanBatch);
-      const items = await this.getMany(batch);
-      await Promise.all(
-        items.map(async (item) => {
-          if (!item) return;
-          const e = await encodeItem(item, this.deps.keys.hashKey);
-          out.set(item.key, { type: item.type, hash: e.hash, fingerprint: isChatItem(item.key, item.type) ? chatFingerprint(item.value) : undefined });
-        }),
-      );
-    }
-    return out;
-  }
-
-  private async getMany(keys: LocalKey[]): Promise<(LocalItem | undefined)[]> {
-    const { host } = this.deps;
-    const idbKeys = keys.map((k) => (k.type === 'ls' ? k : { key: k.key, type: 'idb' as ItemType }));
-    const items = host.getMany ? await host.getMany(idbKeys) : await Promise.all(idbKeys.map((k) => host.get(k.key, k.type)));
-    return items;
-  }
-
-  private async readEncoded(key: string, type: ItemType): Promise<Encoded | undefined> {
-    const [item] = await this.getMany([{ key, type }]);
-    return item ? encodeItem(item, this.deps.keys.hashKey) : undefined;
-  }
-
-  private async localHash(key: string, type: ItemType): Promise<string | undefined> {
-    return (await this.readEncoded(key, type))?.hash;
-  }
-
   /** Downloads one item and applies it, or reconciles it with a local edit. */
   private async pull(
     a: Action,
@@ -744,7 +611,7 @@ export class SyncEngine {
       out.toUpload.push(remote);
     }
 
-    const current = localInfo ? await this.readEncoded(a.key, localInfo.type) : undefined;
+    const current = localInfo ? await readEncoded(this.env, a.key, localInfo.type) : undefined;
     if ((current?.hash ?? undefined) !== (localInfo?.hash ?? undefined)) {
       throw new CloudSyncError('sync-conflict', `"${a.key}" changed on this device during the sync; it will be reconciled on the next cycle.`);
     }
@@ -819,45 +686,4 @@ export class SyncEngine {
       out.basePut.push(record(remote));
     }
   }
-
-  /**
-   * Proves the password against the bucket before the first write: decrypting any object of it with the
-   * content key succeeds only with the right password. Remembered per password and bucket, so it costs one
-   * download once. An empty bucket needs no proof.
-   */
-  private async checkPassword(expected: string, meta: Metadata, actions: Action[]): Promise<string | null> {
-    const live = Object.entries(meta.items).filter(([, e]) => !isTombstone(e)) as [string, LiveEntry][];
-    if (live.length === 0) return expected;
-    const planned = new Set(actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile').map((a) => a.key));
-    // Prefer what we download anyway, then small JSON items (attachments can be large).
-    const candidates = live
-      .sort(([ka, a], [kb, b]) => Number(planned.has(kb)) - Number(planned.has(ka)) || Number(a.type === 'blob') - Number(b.type === 'blob') || (a.size ?? 0) - (b.size ?? 0))
-      .slice(0, 3);
-    let wrong = 0;
-    for (const [key, entry] of candidates) {
-      const objectKey = objectKeyFor(key, entry.type);
-      const res = await this.count(this.store.get(objectKey));
-      if (res.kind !== 'found') continue;
-      try {
-        await decodeObject(key, entry, res.body, this.deps.keys, objectKey);
-        return expected;
-      } catch (e) {
-        if (isCloudSyncError(e, 'wrong-password')) wrong++;
-      }
-    }
-    if (wrong > 0) throw wrongPasswordError();
-    return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
-  }
-}
-
-/** Cheap proof that local content equals the remote entry, without a download. */
-function sameContent(info: LocalInfo | undefined, e: MetadataEntry | undefined): boolean {
-  if (!info || !e || isTombstone(e)) return false;
-  const live = e as LiveEntry;
-  if (live.type !== info.type) return false;
-  if (typeof live.tcsHash === 'string') return live.tcsHash === info.hash;
-  if (info.fingerprint !== undefined && typeof live.chatFingerprint === 'string' && live.chatFingerprint !== '') {
-    return fingerprintsEquivalent(info.fingerprint, live.chatFingerprint);
-  }
-  return false;
 }
