@@ -44,6 +44,7 @@ import { planCycle } from './cycle-plan';
 import { concludeProof, provePassword } from './cycle-password';
 import { getMany, localHash, readCandidates, readEncoded } from './local-read';
 import { ofKind } from './plan-inputs';
+import { pullPhase } from './cycle-pull';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LocalInfo } from './engine-types';
 import { ParsedIndex } from './parsed-index';
 import { isOwnObject, SentObjects } from './own-objects';
@@ -156,71 +157,13 @@ export class SyncEngine {
 
     // 6. The password (cycle-password.ts).
     const proof = await provePassword(this.env, cycle, planned);
-    const gate = proof?.gate;
 
-    // 7. Cloud → local: downloads, reconciles, local deletions. Their base records are committed right away:
-    //    they describe what the bucket already holds, whatever happens to our own uploads next.
-    const basePut: BaseRecord[] = [];
-    const baseRemove: string[] = [];
-    const conflicts: ConflictRecord[] = [];
-    const toUpload: Encoded[] = [];
-    const uploadKeys = new Set<string>();
-
-    for (const a of byKind('adopt')) {
-      const e = remote.meta.items[a.key] as LiveEntry;
-      basePut.push({ key: a.key, type: e.type, kind: 'live', hash: local.get(a.key)!.hash, sig: entrySig(e) });
-    }
-    for (const a of byKind('forget')) baseRemove.push(a.key);
-    for (const a of planned.actions) {
-      if (a.kind === 'noop' && a.remote === 'deleted-unknown') {
-        const e = remote.meta.items[a.key];
-        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
-      }
-    }
-
-    let pulled = 0;
-    // Items new on this device are written in batches (new-item-writer.ts); all are written before the base
-    // records that say so are committed below.
-    const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
-    const fail = (key: string, e: unknown) => this.fail(memo, key, e);
-    // Entries of ours found under another writer's entry (our object won the race for the same key).
-    const republish = new Map<string, { entry: MetadataEntry; record: BaseRecord }>();
-    const ours = (key: string, hash: string) => isOwnObject(this.env.sent, journal, key, hash);
-    await mapPool(pulls, this.opt.concurrency, async (a) => {
-      const proving = (await gate?.enter()) ?? false;
-      let decrypted = false;
-      let error: unknown;
-      try {
-        const decoded = () => void (decrypted = true);
-        const changedAt = dirty.get(a.key)?.at ?? concurrent.get(a.key)?.at ?? 0;
-        await this.pull(a, remote.meta, local.get(a.key), changedAt, now, { basePut, conflicts, toUpload, report, writer, fail, decoded, republish, ours, concurrent: concurrent.get(a.key) });
-      } catch (e) {
-        error = e;
-        this.fail(memo, a.key, e);
-      } finally {
-        // Every download's word counts, not only the first wave's: a wave of missing objects lets the others go,
-        // and those still tell.
-        gate?.settle(decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other', proving);
-      }
-      this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
-    });
-    await writer?.drain();
-    await concludeProof(this.env, cycle, planned, proof);
+    // 7. Cloud → local (cycle-pull.ts).
+    await pullPhase(this.env, cycle, planned, proof);
     const passwordCheck = cycle.passwordCheck;
-
-    for (const a of byKind('delete-local')) {
-      const e = remote.meta.items[a.key];
-      try {
-        const still = await localHash(this.env, a.key, e.type);
-        if (still !== local.get(a.key)?.hash) continue; // edited meanwhile: edit beats delete, next cycle
-        await host.delete(a.key, e.type);
-        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
-        report.deleted.push(a.key);
-      } catch (err) {
-        this.fail(memo, a.key, err);
-      }
-    }
-    const resolved = [...(judged?.drop ?? []), ...[...concurrent.keys()].filter((k) => !memo.failures.has(k))];
+    const { basePut, baseRemove, conflicts, toUpload, republish } = cycle.out;
+    const uploadKeys = new Set<string>();
+    const resolved = cycle.out.journalDone;
     if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0 && repairKeys.length === 0 && republish.size === 0 && dropKeys.size === 0) {
       // Nothing goes up: the base records, the state and the index in one transaction (the end of every cycle
       // that only brought changes in, a fresh device's first one among them).
@@ -554,136 +497,5 @@ export class SyncEngine {
         drop: state.drop,
       },
     });
-  }
-
-  /** Downloads one item and applies it, or reconciles it with a local edit. */
-  private async pull(
-    a: Action,
-    meta: Metadata,
-    localInfo: LocalInfo | undefined,
-    localChangedAt: number,
-    now: number,
-    out: {
-      basePut: BaseRecord[];
-      conflicts: ConflictRecord[];
-      toUpload: Encoded[];
-      report: CycleResult;
-      writer?: NewItemWriter;
-      fail: (key: string, e: unknown) => void;
-      /** Called once the object decrypted: the password is right (password-gate.ts). */
-      decoded?: () => void;
-      /** Entries of ours to write again, found under another writer's entry. */
-      republish?: Map<string, { entry: MetadataEntry; record: BaseRecord }>;
-      /** Whether an object with this hash is one this device uploaded (commit journal, this page's uploads). */
-      ours?: (key: string, hash: string) => boolean;
-      /** Our entry that another writer wrote over unseen, when this is such a key. */
-      concurrent?: PendingCommit;
-    },
-  ) {
-    const { host, keys } = this.deps;
-    const entry = meta.items[a.key] as LiveEntry;
-    const objectKey = objectKeyFor(a.key, entry.type);
-    const res = await this.count(this.store.get(objectKey));
-    if (res.kind !== 'found') {
-      throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
-    }
-    const remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
-    out.decoded?.();
-
-    // An object that does not match its entry's hash. Ours: two devices wrote the key at once, our object came
-    // last and theirs is gone from the bucket; publish the entry that describes it, so their device sees a
-    // concurrent write and merges its value in (commit-journal.ts). Not ours: it is being rewritten by another
-    // device right now, which will publish its entry.
-    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash && out.ours?.(a.key, remote.hash)) {
-      const mine = out.concurrent && !isTombstone(out.concurrent.entry) && out.concurrent.entry.tcsHash === remote.hash ? { ...out.concurrent.entry } : entryFor(remote, entry, now);
-      mine.tcsEtag = res.etag;
-      // Not named as built on theirs: it was not, and their device must see that.
-      mine.tcsPrev = `unseen:${entryIdentity(entry)}`;
-      out.republish?.set(a.key, { entry: mine, record: { key: a.key, type: remote.type, kind: 'live', hash: remote.hash, sig: entrySig(mine) } });
-      if (localInfo?.hash !== remote.hash) out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" changed on this device since it was uploaded; it will sync on the next cycle.`));
-      return;
-    }
-    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
-      if (now - Math.max(entry.synced || 0, res.lastModified ?? 0) < this.opt.inFluxMs) {
-        throw new CloudSyncError('sync-conflict', `"${a.key}" is being written by another device; it will sync on the next cycle.`);
-      }
-      // Long settled: the object is the truth; republish its entry so every device converges on it.
-      out.toUpload.push(remote);
-    }
-
-    const current = localInfo ? await readEncoded(this.env, a.key, localInfo.type) : undefined;
-    if ((current?.hash ?? undefined) !== (localInfo?.hash ?? undefined)) {
-      throw new CloudSyncError('sync-conflict', `"${a.key}" changed on this device during the sync; it will be reconciled on the next cycle.`);
-    }
-
-    const record = (e: Encoded): BaseRecord => ({ key: a.key, type: e.type, kind: 'live', hash: e.hash, sig: entrySig(entry) });
-
-    // The original's first upload stored Blobs as "{}" (JSON.stringify of a Blob). Never let that replace the
-    // real attachment this device holds: upload the bytes, which is what the original does on its next cycle.
-    if (current?.type === 'blob' && remote.type === 'idb' && remote.text === '{}') {
-      out.basePut.push(record(remote));
-      out.toUpload.push(current);
-      return;
-    }
-
-    // The same JSON, differing only in which strings were Dates: an entry the original wrote (it cannot record
-    // Dates) for a value this device already holds. Keep the local value, with its Dates; nothing to transfer.
-    if (current && current.type === remote.type && current.text !== undefined && current.text === remote.text && !entry.tcsDates) {
-      out.basePut.push(record(current));
-      return;
-    }
-
-    if (a.kind === 'download' || !current || current.hash === remote.hash) {
-      if (!current && out.writer && remote.type !== 'ls') {
-        // New here: written with others in one transaction, only if the key is still absent by then.
-        await out.writer.add(toLocalItem(remote), {
-          written: () => {
-            out.report.downloaded.push(a.key);
-            out.basePut.push(record(remote));
-          },
-          present: () =>
-            out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" was created on this device during the sync; it will be reconciled on the next cycle.`)),
-          failed: (e) => out.fail(a.key, e),
-        });
-        return;
-      }
-      if (!current || current.hash !== remote.hash) {
-        await host.put(toLocalItem(remote));
-        out.report.downloaded.push(a.key);
-      }
-      out.basePut.push(record(remote));
-      return;
-    }
-
-    // Both sides changed (or both new): merge chats, otherwise keep the newer and record the other.
-    if (isChatItem(a.key, current.type) && isMergeableChat(current.value) && isMergeableChat(remote.value)) {
-      const merged = mergeChats(current.value, remote.value);
-      const encoded = await encodeItem({ key: a.key, type: 'idb', value: merged.chat }, keys.hashKey);
-      for (const c of merged.conflicts) {
-        out.conflicts.push({ key: a.key, type: 'idb', at: now, kept: 'merged', discarded: c.discarded, messageId: c.id });
-      }
-      if (merged.conflicts.length) out.report.conflicts.push(a.key);
-      if (encoded.hash !== current.hash) {
-        await host.put(toLocalItem(encoded));
-        out.report.downloaded.push(a.key);
-      }
-      // The base is the remote state we merged against; the merged value goes up as a local change.
-      out.basePut.push(record(remote));
-      if (encoded.hash !== remote.hash) out.toUpload.push(encoded);
-      return;
-    }
-    const remoteTime = toMillis(entry.lastModified) || entry.synced || 0;
-    const localWins = localChangedAt > remoteTime;
-    out.report.conflicts.push(a.key);
-    if (localWins) {
-      out.conflicts.push({ key: a.key, type: remote.type, at: now, kept: 'local', discarded: remote.value });
-      out.basePut.push(record(remote));
-      out.toUpload.push(current);
-    } else {
-      out.conflicts.push({ key: a.key, type: current.type, at: now, kept: 'remote', discarded: current.value });
-      await host.put(toLocalItem(remote));
-      out.report.downloaded.push(a.key);
-      out.basePut.push(record(remote));
-    }
   }
 }
