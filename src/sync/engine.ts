@@ -21,13 +21,9 @@
  * owns the order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes
  * the work.
  */
-import { objectKeyFor, TOMBSTONE_TTL_MS } from '../cloud';
-import { isTombstone, type MetadataEntry } from '../cloud/types';
-import { CloudSyncError } from '../errors';
+import type { MetadataEntry } from '../cloud/types';
 import type { ItemType } from '../host/types';
-import type { CloudStore } from '../providers/cloud-store';
 import type { ConflictRecord } from './base-store';
-import { messageId } from './chat-merge';
 import { entrySig } from './commit-journal';
 import { selectCandidates } from './cycle-candidates';
 import { commitPulled, finishCycle, publishes, writeIndex } from './cycle-commit';
@@ -38,10 +34,10 @@ import { pullPhase } from './cycle-pull';
 import { goesUp, pushPhase } from './cycle-push';
 import { readCycle } from './cycle-read';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LogLevel } from './engine-types';
-import { decodeObject, toLocalItem } from './item-codec';
 import { readCandidates } from './local-read';
 import { SentObjects } from './own-objects';
 import { ParsedIndex } from './parsed-index';
+import { recentlyDeleted, restoreConflict, restoreDeleted, type DeletedItem } from './restores';
 import { replanAfter } from './retry';
 
 export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
@@ -65,10 +61,6 @@ export class SyncEngine {
       index: new ParsedIndex(),
       sent: new SentObjects(),
     };
-  }
-
-  private get store(): CloudStore {
-    return this.deps.store;
   }
 
   /** Every request is counted for the report and the benchmarks. */
@@ -130,45 +122,16 @@ export class SyncEngine {
   }
 
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
-  async recentlyDeleted(): Promise<{ key: string; type: ItemType; deletedAt: number }[]> {
-    const state = await this.deps.base.state();
-    if (state.scope !== this.deps.scope || !state.etag) return [];
-    const cached = this.env.index.get(state.etag);
-    const index = cached ? undefined : await this.deps.base.index();
-    if (!cached && index?.etag !== state.etag) return [];
-    const meta = cached ?? this.env.index.parse(state.etag, index!.text);
-    const now = this.now();
-    return Object.entries(meta.items)
-      .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !this.deps.host.isExcluded(k))
-      .map(([key, e]) => ({ key, type: e.type, deletedAt: (e as { deleted: number }).deleted }))
-      .sort((a, b) => b.deletedAt - a.deletedAt);
+  recentlyDeleted(): Promise<DeletedItem[]> {
+    return recentlyDeleted(this.env);
   }
 
   /**
-   * Brings deleted items back on this device from their objects, which deletion never removes (the original's
-   * undo relies on that too). The caller marks the keys changed, so the next cycle uploads them and every
-   * device gets them back (edit beats delete). Returns the keys restored; a missing or unreadable object is
-   * reported, not fatal.
+   * Brings deleted items back on this device from their objects, which deletion never removes. The caller
+   * marks the keys changed, so the next cycle uploads them and every device gets them back (restores.ts).
    */
-  async restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
-    const deleted = new Map((await this.recentlyDeleted()).map((d) => [d.key, d]));
-    const restored: string[] = [];
-    const errors: { key: string; message: string }[] = [];
-    for (const key of keys) {
-      const d = deleted.get(key);
-      try {
-        if (!d) throw new CloudSyncError('not-found', `"${key}" is not among the recently deleted items.`);
-        const objectKey = objectKeyFor(key, d.type);
-        const res = await this.count(this.store.get(objectKey));
-        if (res.kind !== 'found') throw new CloudSyncError('not-found', `The last version of "${key}" is no longer in the bucket.`);
-        const e = await decodeObject(key, { type: d.type, synced: 0, lastModified: 0 }, res.body, this.deps.keys, objectKey);
-        await this.deps.host.put(toLocalItem(e));
-        restored.push(key);
-      } catch (err) {
-        errors.push({ key, message: err instanceof Error ? err.message : String(err) });
-      }
-    }
-    return { restored, errors };
+  restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
+    return restoreDeleted(this.env, keys);
   }
 
   /**
@@ -220,26 +183,11 @@ export class SyncEngine {
   }
 
   /**
-   * Puts the version a conflict discarded back on this device: the whole value, or for a chat the losing
-   * version of one message. The caller marks the key changed so it syncs out like any edit.
+   * Puts the version a conflict discarded back on this device (restores.ts). The caller marks the key changed
+   * so it syncs out like any edit.
    */
-  async restoreConflict(id: number): Promise<{ key: string; type: ItemType }> {
-    const c = (await this.deps.base.conflicts()).find((r) => r.id === id);
-    if (!c) throw new CloudSyncError('not-found', 'That conflict is no longer on this device.');
-    if (c.messageId !== undefined) {
-      const item = await this.deps.host.get(c.key, 'idb');
-      const chat = item?.value as { messages?: unknown[] } | undefined;
-      if (!chat || !Array.isArray(chat.messages)) throw new CloudSyncError('not-found', `The chat "${c.key}" is no longer on this device.`);
-      const at = chat.messages.findIndex((m) => messageId(m) === c.messageId);
-      const messages = [...chat.messages];
-      if (at >= 0) messages[at] = c.discarded;
-      else messages.push(c.discarded);
-      await this.deps.host.put({ key: c.key, type: 'idb', value: { ...chat, messages } });
-    } else {
-      await this.deps.host.put({ key: c.key, type: c.type, value: c.discarded });
-    }
-    await this.deps.base.removeConflict(id);
-    return { key: c.key, type: c.type };
+  restoreConflict(id: number): Promise<{ key: string; type: ItemType }> {
+    return restoreConflict(this.env, id);
   }
 }
 
