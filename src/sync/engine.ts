@@ -25,7 +25,7 @@ import type { MetadataEntry } from '../cloud/types';
 import type { ItemType } from '../host/types';
 import type { ConflictRecord } from './base-store';
 import { entrySig } from './commit-journal';
-import { selectCandidates } from './cycle-candidates';
+import { selectCandidates, type CandidateSources } from './cycle-candidates';
 import { commitPulled, finishCycle, publishes, writeIndex } from './cycle-commit';
 import type { Cycle } from './cycle-context';
 import { provePassword } from './cycle-password';
@@ -192,7 +192,7 @@ export class SyncEngine {
 }
 
 /** Where the candidates of a cycle come from: what it read, and the keys the journal and the user point at. */
-function candidateSources(cycle: Cycle, isExcluded: (key: string) => boolean) {
+function candidateSources(cycle: Cycle, isExcluded: (key: string) => boolean): CandidateSources {
   const { state, remote } = cycle;
   return {
     listing: cycle.listing,
