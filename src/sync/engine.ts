@@ -1,184 +1,66 @@
 /**
- * The sync engine: runs one cycle of DESIGN.md's sync cycle against one bucket.
+ * The sync engine: runs one cycle of docs/sync.md against one bucket. `attempt` is a short orchestrator over
+ * named phases, each in its own module, passing one per-cycle context along (cycle-context.ts):
  *
- *   remote check (metadata.json, If-None-Match) → local states of the candidate keys → plan (pure) →
- *   password check before any write → downloads and local deletes → uploads → metadata.json by
- *   compare-and-swap (or write + read back) → base committed.
+ *   read        cycle-read.ts        the sync state; metadata.json, conditionally (If-None-Match); the commit
+ *                                    journal judged against a changed index; the base records and local
+ *                                    listing the cycle needs (an idle cycle: the state record, one request)
+ *   candidates  cycle-candidates.ts  which keys to look at (pure)
+ *   local       local-read.ts        the candidates' keyed hashes, in bounded batches
+ *   plan        cycle-plan.ts        the pure planner (planner.ts) over the three states, the guard's counts,
+ *                                    held deletions, which transfers run (pure parts: plan-inputs.ts)
+ *   password    cycle-password.ts    proven before the first write; the first downloads can be the proof
+ *   pull        cycle-pull.ts        downloads and reconciles (pull.ts, one item), local deletions
+ *   push        cycle-push.ts        item uploads (item-upload.ts), tombstones, repairs, entries republished
+ *   commit      cycle-commit.ts      the pulled base records first; journal intents, metadata.json through
+ *                                    writeShared, then the base with the journal's confirmation, through the
+ *                                    one exit every attempt takes (finishCycle)
  *
- * It decides nothing itself: the planner (planner.ts) and the chat merge (chat-merge.ts) do. It owns the
- * order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes the work.
+ * A lost compare-and-swap on metadata.json reads and plans again; a key that failed is retried with back-off
+ * (retry.ts, pure). The engine decides nothing itself: the planner and the chat merge (chat-merge.ts) do. It
+ * owns the order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes
+ * the work.
  */
-import type { SyncReport } from '../api';
-import {
-  emptyMetadata,
-  fingerprintsEquivalent,
-  isChatItem,
-  makeTombstone,
-  METADATA_KEY,
-  objectKeyFor,
-  parseMetadata,
-  pruneExpiredTombstones,
-  TOMBSTONE_TTL_MS,
-  serializeMetadata,
-  chatFingerprint,
-  toMillis,
-} from '../cloud';
-import { isTombstone, type LiveEntry, type Metadata, type MetadataEntry } from '../cloud/types';
-import { keyedHash } from '../crypto';
-import { CloudSyncError, isCloudSyncError } from '../errors';
-import type { HostStore, ItemType, LocalItem, LocalKey } from '../host/types';
-import type { CloudStore, GetResult } from '../providers/cloud-store';
-import { writeShared } from '../providers/shared-document';
-import type { BaseRecord, BaseStore, ConflictRecord, JournalRecord, RetryRecord, SyncState } from './base-store';
-import { backoffDelay } from '../runtime/backoff';
-import { sleep } from '../runtime/sleep';
-import { entryIdentity, entrySig, NO_PREDECESSOR, readJournal, type Journal, type PendingCommit } from './commit-journal';
-import { isMergeableChat, mergeChats, messageId } from './chat-merge';
-import { decodeObject, encodeItem, encryptEncoded, entryFor, toLocalItem, type Encoded, type SyncKeys } from './item-codec';
-import { PasswordGate } from './password-gate';
-import { plan as makePlan, type Action, type BaseState, type GuardOptions, type KeyInput, type LocalState, type RemoteState } from './planner';
-import { NewItemWriter } from './new-item-writer';
-import { mapPool } from '../runtime/pool';
-import { ReadAhead } from './read-ahead';
+import type { MetadataEntry } from '../cloud/types';
+import type { ItemType } from '../host/types';
+import type { ConflictRecord } from './base-store';
+import { entrySig } from './commit-journal';
+import { selectCandidates, type CandidateSources } from './cycle-candidates';
+import { commitPulled, finishCycle, publishes, writeIndex } from './cycle-commit';
+import type { Cycle } from './cycle-context';
+import { provePassword } from './cycle-password';
+import { planCycle } from './cycle-plan';
+import { pullPhase } from './cycle-pull';
+import { goesUp, pushPhase } from './cycle-push';
+import { readCycle } from './cycle-read';
+import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LogLevel } from './engine-types';
+import { readCandidates } from './local-read';
+import { SentObjects } from './own-objects';
+import { ParsedIndex } from './parsed-index';
+import { recentlyDeleted, restoreConflict, restoreDeleted, type DeletedItem } from './restores';
+import { replanAfter } from './retry';
 
-export interface EngineOptions {
-  /** Parallel transfers (uploads and downloads each). */
-  concurrency?: number;
-  /** Fraction of known items a plan may delete without the user's confirmation. */
-  massDeleteThreshold?: number;
-  /** How long an entry whose object does not match its hash is taken as "being written" (ms). */
-  inFluxMs?: number;
-  /** Local reads per batch during a full scan (bounds memory). */
-  scanBatch?: number;
-  /**
-   * Awaited between the batches of a full scan, so the start-up and backstop scans run in the page's idle
-   * time instead of one long task (the app passes a requestIdleCallback-based wait).
-   */
-  betweenBatches?: () => Promise<void>;
-}
-
-export interface EngineDeps {
-  store: CloudStore;
-  host: HostStore;
-  base: BaseStore;
-  keys: SyncKeys;
-  /** Identifies the bucket (provider + location); a different scope starts from an empty base. */
-  scope: string;
-  now?: () => number;
-  options?: EngineOptions;
-  onProgress?: (p: { phase: 'upload' | 'download'; done: number; total: number }) => void;
-  /**
-   * Awaited before the cycle's first write to the bucket. The app's capability probe (does the provider honour
-   * conditional writes?) runs beside the cycle's reads and must be done before anything is written.
-   */
-  beforeWrites?: () => Promise<void>;
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
-}
-
-export interface CycleRequest {
-  /** Compare every key (start-up reconciliation, backstop scan, first sync). */
-  full: boolean;
-  /** Keys the change feed saw change, with when. */
-  dirty?: ReadonlyMap<string, { area: 'idb' | 'ls'; at: number }>;
-  /** Deletions the user confirmed after a guard held them. */
-  confirmedDeletions?: ReadonlySet<string>;
-  /**
-   * The user's answer to the deletions held in an earlier cycle: delete them everywhere, or bring them back.
-   * (An answer given in another tab arrives through the sync state instead: `answerHeld`.)
-   */
-  answer?: 'delete' | 'restore';
-}
-
-export interface CycleResult extends SyncReport {
-  /** Deletions held back by the guard, waiting for the user. */
-  held: { key: string; kind: 'delete-local' | 'tombstone' }[];
-  holdReason?: string;
-  /** Keys that could not be synced this cycle (the caller keeps them dirty). */
-  failedKeys: string[];
-  /** True when the cycle cost one request and no local work (nothing changed anywhere). */
-  idle: boolean;
-  /** Index entries removed at the user's word because their objects were missing (dropMissing). */
-  dropped: string[];
-}
-
-const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
-const MAX_ATTEMPTS = 4;
-
-function wrongPasswordError(): CloudSyncError {
-  return new CloudSyncError(
-    'wrong-password',
-    'The encryption password does not match the data in this bucket. Nothing was changed. Enter the password you used on your other devices.',
-  );
-}
-
+export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
 export { entrySig };
-
-function baseState(r: BaseRecord | undefined): BaseState {
-  if (!r) return { kind: 'absent' };
-  if (r.kind === 'tombstone') return { kind: 'tombstone', sig: r.sig };
-  return { kind: 'live', hash: r.hash ?? '', sig: r.sig };
-}
-
-/**
- * The base the planner sees. For a key another writer wrote over our entry without having seen it, the base
- * is what both writes replaced: the key changed on both sides and is reconciled (merged, or kept both).
- */
-function plannedBase(r: BaseRecord | undefined, concurrent: PendingCommit | undefined): BaseState {
-  if (!concurrent) return baseState(r);
-  return concurrent.replaced === null ? { kind: 'absent' } : { kind: 'live', hash: '', sig: `replaced:${concurrent.replaced}` };
-}
-
-function remoteState(e: MetadataEntry | undefined): RemoteState {
-  if (!e) return { kind: 'absent' };
-  return isTombstone(e) ? { kind: 'tombstone', sig: entrySig(e) } : { kind: 'live', sig: entrySig(e) };
-}
-
-const utf8 = new TextDecoder();
-const toBytes = (s: string) => new TextEncoder().encode(s);
-
-interface LocalInfo {
-  type: ItemType;
-  hash: string;
-  fingerprint?: string;
-}
-
-/** Work carried across compare-and-swap retries of one cycle, so a retry does not upload again. */
-interface CycleMemo {
-  uploaded: Map<string, { hash: string; entry: LiveEntry }>;
-  report: CycleResult;
-  /** Keys that failed in this cycle: transient (retry every cycle) or not (retry with back-off, or when the entry changes). */
-  failures: Map<string, { transient: boolean; message: string; code?: string }>;
-  /** Keys still backing off from an earlier failure: not tried this cycle, their records kept. */
-  waiting: Set<string>;
-}
-
-/** Failures of the object itself (damaged, wrong password, missing, bad index): retried with back-off, or when its entry changes. */
-const PERMANENT = new Set(['corrupt-object', 'wrong-password', 'not-found', 'bad-metadata', 'bad-key']);
-
-/** Pauses before reading again an index or object that came back half-written (ms). */
-const TORN_READ_RETRIES = [250, 1000];
-
-/** An object of ours found in place is taken as it is only if it is younger than this (ms): see putItem. */
-const OBJECT_REUSE_MS = 6 * 3_600_000;
 
 export class SyncEngine {
   private readonly opt: Required<EngineOptions>;
   private readonly now: () => number;
   private requests = 0;
-  private lastParsed?: { etag: string; meta: Metadata };
-  /**
-   * Hashes of the item objects this page uploaded per key, until a commit records one: an upload whose answer
-   * was lost, or whose index write failed, left our own object behind, and our next upload may replace it.
-   */
-  private readonly sent = new Map<string, Set<string>>();
+  private readonly env: EngineEnv;
 
   constructor(private readonly deps: EngineDeps) {
     this.opt = { ...DEFAULTS, ...deps.options };
     this.now = deps.now ?? Date.now;
-  }
-
-  private get store(): CloudStore {
-    return this.deps.store;
+    this.env = {
+      deps,
+      opt: this.opt,
+      now: this.now,
+      count: (p) => this.count(p),
+      log: (level, message, data) => this.log(level, message, data),
+      index: new ParsedIndex(),
+      sent: new SentObjects(),
+    };
   }
 
   /** Every request is counted for the report and the benchmarks. */
@@ -187,7 +69,7 @@ export class SyncEngine {
     return p;
   }
 
-  private log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) {
+  private log(level: LogLevel, message: string, data?: Record<string, unknown>) {
     this.deps.log?.(level, message, data);
   }
 
@@ -205,7 +87,7 @@ export class SyncEngine {
         await this.attempt(req, memo);
         break;
       } catch (e) {
-        if (isCloudSyncError(e, 'precondition-failed') && attempt < MAX_ATTEMPTS) {
+        if (replanAfter(e, attempt)) {
           this.log('info', 'metadata.json changed while this device was writing it; planning again', { attempt });
           continue;
         }
@@ -218,471 +100,38 @@ export class SyncEngine {
     return r;
   }
 
+  /** One attempt of a cycle: the phases in order; every way out commits through finishCycle. */
   private async attempt(req: CycleRequest, memo: CycleMemo): Promise<void> {
-    const { base, host, keys } = this.deps;
-    const report = memo.report;
-    const now = this.now();
-
-    // 1. Whose base is this? Another bucket (or a forgotten device) starts from nothing.
-    let state = await base.state();
-    if (state.scope !== this.deps.scope) {
-      await base.clear();
-      state = { etag: null, passwordCheck: null, scope: this.deps.scope, lastSync: 0 };
+    const env = this.env;
+    const cycle = await readCycle(env, req, memo);
+    cycle.candidates = selectCandidates(candidateSources(cycle, (k) => this.deps.host.isExcluded(k)));
+    if (cycle.candidates.size === 0) {
+      // Nothing to look at: one request when the index did not change either.
+      memo.report.idle = !cycle.remote.changed;
+      return finishCycle(env, cycle);
     }
-
-    // 2. The remote check: one small request; 304 means nothing changed remotely. A full look (the first cycle
-    //    after a page load) needs the whole base and the local listing whatever the index says: they are read
-    //    while the request travels.
-    const early = req.full ? this.readBaseAndListing() : undefined;
-    const [read, baseCount, known] = await Promise.all([this.readMetadata(state), base.count(), early]);
-    // The commit journal (commit-journal.ts) is judged against every index that changed since we read it last:
-    // entries of ours that a stale writer overwrote are written again, keys it wrote over unseen are reconciled.
-    let journal: Journal | undefined;
-    const judged = read.changed ? readJournal(read.meta.items, (journal = await base.journal()), now) : undefined;
-    const repairs = judged?.repairs ?? {};
-    const concurrent = judged?.concurrent ?? new Map<string, PendingCommit>();
-    const repairKeys = Object.keys(repairs);
-    if (repairKeys.length) this.log('info', `Another device wrote back an older metadata.json over ${repairKeys.length} of this device's changes; writing them again`, { keys: repairKeys });
-    const remote = repairKeys.length ? { ...read, meta: { ...read.meta, items: { ...read.meta.items, ...repairs } } } : read;
-    const dirty = req.dirty ?? new Map();
-    const retryKeys = Object.keys(state.retry ?? {});
-    // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
-    // records are needed, so an idle cycle reads nothing but the state record.
-    const full = req.full || baseCount === 0;
-    // A full look the request did not ask for (an empty base) reads them now.
-    const whole = known ?? (full ? await this.readBaseAndListing() : undefined);
-    // Deletions held for the user's answer in an earlier cycle are looked at again in every cycle until answered.
-    const heldBefore = new Set((state.held ?? []).map((h) => h.key));
-    const answer = req.answer ?? state.answer;
-    const baseMap = whole?.baseMap ?? (remote.changed ? await base.all() : await base.some([...dirty.keys(), ...retryKeys, ...heldBefore, ...(state.drop ?? [])]));
-
-    // 3. Which keys to look at.
-    let localListing: LocalKey[] | undefined;
-    const candidates = new Map<string, ItemType | undefined>();
-    const add = (k: string, t?: ItemType) => {
-      if (host.isExcluded(k)) return; // per-device exclusions never purge the shared index (W11)
-      if (!candidates.has(k) || (t && !candidates.get(k))) candidates.set(k, t);
-    };
-    if (whole) {
-      // The listing is typed from the base (readBaseAndListing); the values are read once, below, to hash them.
-      localListing = whole.localListing;
-      for (const l of localListing) add(l.key, l.type);
-      for (const [k, r] of baseMap) add(k, r.type);
-      for (const [k, e] of Object.entries(remote.meta.items)) add(k, e.type);
-    } else {
-      for (const [k, d] of dirty) add(k, d.area === 'ls' ? 'ls' : baseMap.get(k)?.type ?? (remote.meta.items[k]?.type === 'ls' ? 'idb' : remote.meta.items[k]?.type) ?? 'idb');
-      if (remote.changed) {
-        for (const [k, e] of Object.entries(remote.meta.items)) {
-          const b = baseMap.get(k);
-          if (!b || b.sig !== entrySig(e)) add(k, b?.type ?? e.type);
-        }
-        for (const [k, b] of baseMap) if (!(k in remote.meta.items)) add(k, b.type);
-      }
-    }
-    // A failed key is tried again every cycle when the failure was transient, otherwise when its entry changed
-    // or its back-off ran out; until then it is shown as failing, never forgotten (retryDue).
-    for (const [k, r] of Object.entries(state.retry ?? {})) {
-      if (retryDue(r, remote.meta.items[k], now)) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
-    }
-    for (const k of [...repairKeys, ...concurrent.keys(), ...heldBefore, ...(state.drop ?? [])]) add(k, baseMap.get(k)?.type ?? remote.meta.items[k]?.type);
-    const retry = this.nextRetry(state, candidates, remote.meta, memo);
-    if (candidates.size === 0) {
-      report.idle = !remote.changed;
-      await this.commit({ ...state, retry }, remote, [], [], [], { put: [], remove: judged?.drop ?? [] });
-      this.finishReport(report, [], retry);
-      return;
-    }
-
-    // 4. Local states (hash only; values are read again when they are needed, to bound memory).
-    const local = await this.readLocal([...candidates].map(([key, type]) => ({ key, type: type ?? 'idb' })), localListing);
-
-    // 5. Plan.
-    const inputs: KeyInput[] = [];
-    for (const [key] of candidates) {
-      const info = local.get(key);
-      const remoteEntry = remote.meta.items[key];
-      const l: LocalState = info ? { kind: 'present', hash: info.hash } : { kind: 'absent' };
-      const type = info?.type ?? baseMap.get(key)?.type ?? remoteEntry?.type ?? 'idb';
-      const [ls, chat] = [type === 'ls', isChatItem(key, type)];
-      inputs.push({ key, base: plannedBase(baseMap.get(key), concurrent.get(key)), local: l, remote: remoteState(remoteEntry), sameContent: sameContent(info, remoteEntry), ls, chat });
-    }
-    // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
-    const wouldDelete = inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone' || heldBefore.has(i.key));
-    const complete = full || remote.changed;
-    const counts = wouldDelete
-      ? await this.guardCounts(complete ? baseMap : await base.all(), localListing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })))
-      : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
-    const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
-    const plan = makePlan(inputs, {
-      ...counts,
-      threshold: this.opt.massDeleteThreshold,
-      held: heldBefore,
-      confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
-      restore: answer === 'restore' ? heldAnswered : undefined,
-    });
-    report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
-    report.holdReason = plan.holdReason;
-    if (plan.holdReason) this.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
-    // Remembered until answered, across cycles and reloads; an answer is used once.
-    state = { ...state, held: report.held, holdReason: plan.holdReason, answer: undefined };
-
-    const byKind = (k: Action['kind']) => plan.actions.filter((a) => a.kind === k);
-    const hasWrites = plan.actions.some((a) => a.kind !== 'noop' && a.kind !== 'forget' && a.kind !== 'adopt');
-
-    // 6. A wrong password is found before anything is written, here or in the bucket. When this cycle downloads,
-    //    its first downloads are the proof (password-gate.ts); otherwise one object is read for it.
-    // Entries the user chose to drop because their objects are missing (still the entries that failed).
-    const dropKeys = new Set(
-      (state.drop ?? []).filter((k) => {
-        const r = state.retry?.[k];
-        const e = remote.meta.items[k];
-        return r?.code === 'not-found' && e !== undefined && entrySig(e) === r.sig;
-      }),
-    );
-    const pulls = plan.actions.filter((a) => {
-      if (a.kind !== 'download' && a.kind !== 'reconcile') return false;
-      if (dropKeys.has(a.key)) return false;
-      const r = state.retry?.[a.key];
-      if (!r || retryDue(r, remote.meta.items[a.key], now)) return true;
-      memo.waiting.add(a.key); // a full cycle looks at every key; a damaged object still waits out its back-off
-      return false;
-    });
-    let passwordCheck = state.passwordCheck;
-    let gate: PasswordGate | undefined;
-    const expected = hasWrites ? await keyedHash(keys.hashKey, `password-check\n${this.deps.scope}`) : undefined;
-    if (expected !== undefined && state.passwordCheck !== expected) {
-      if (pulls.length > 0) gate = new PasswordGate(Math.min(this.opt.concurrency, pulls.length), wrongPasswordError);
-      else passwordCheck = await this.checkPassword(expected, remote.meta, plan.actions);
-    }
-
-    // 7. Cloud → local: downloads, reconciles, local deletions. Their base records are committed right away:
-    //    they describe what the bucket already holds, whatever happens to our own uploads next.
-    const basePut: BaseRecord[] = [];
-    const baseRemove: string[] = [];
-    const conflicts: ConflictRecord[] = [];
-    const toUpload: Encoded[] = [];
-    const uploadKeys = new Set<string>();
-
-    for (const a of byKind('adopt')) {
-      const e = remote.meta.items[a.key] as LiveEntry;
-      basePut.push({ key: a.key, type: e.type, kind: 'live', hash: local.get(a.key)!.hash, sig: entrySig(e) });
-    }
-    for (const a of byKind('forget')) baseRemove.push(a.key);
-    for (const a of plan.actions) {
-      if (a.kind === 'noop' && a.remote === 'deleted-unknown') {
-        const e = remote.meta.items[a.key];
-        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
-      }
-    }
-
-    let pulled = 0;
-    // Items new on this device are written in batches (new-item-writer.ts); all are written before the base
-    // records that say so are committed below.
-    const writer = host.putNewMany && pulls.length > 1 ? new NewItemWriter((items) => host.putNewMany!(items)) : undefined;
-    const fail = (key: string, e: unknown) => this.fail(memo, key, e);
-    // Entries of ours found under another writer's entry (our object won the race for the same key).
-    const republish = new Map<string, { entry: MetadataEntry; record: BaseRecord }>();
-    const ours = (key: string, hash: string) => this.ownObject(key, hash, journal);
-    await mapPool(pulls, this.opt.concurrency, async (a) => {
-      const proving = (await gate?.enter()) ?? false;
-      let decrypted = false;
-      let error: unknown;
-      try {
-        const decoded = () => void (decrypted = true);
-        const changedAt = dirty.get(a.key)?.at ?? concurrent.get(a.key)?.at ?? 0;
-        await this.pull(a, remote.meta, local.get(a.key), changedAt, now, { basePut, conflicts, toUpload, report, writer, fail, decoded, republish, ours, concurrent: concurrent.get(a.key), passwordProven: !gate });
-      } catch (e) {
-        error = e;
-        this.fail(memo, a.key, e);
-      } finally {
-        // Every download's word counts, not only the first wave's: a wave of missing objects lets the others go,
-        // and those still tell.
-        gate?.settle(decrypted ? 'decrypted' : isCloudSyncError(error, 'wrong-password') ? 'wrong-password' : 'other', proving);
-      }
-      this.deps.onProgress?.({ phase: 'download', done: ++pulled, total: pulls.length });
-    });
-    await writer?.drain();
-    if (gate) {
-      if (gate.proven) passwordCheck = expected!;
-      else if (gate.wrong) throw wrongPasswordError();
-      // Nothing decrypted either way (missing objects): proven as a cycle without downloads would be.
-      else passwordCheck = await this.checkPassword(expected!, remote.meta, plan.actions);
-    }
-
-    for (const a of byKind('delete-local')) {
-      const e = remote.meta.items[a.key];
-      try {
-        const still = await this.localHash(a.key, e.type);
-        if (still !== local.get(a.key)?.hash) continue; // edited meanwhile: edit beats delete, next cycle
-        await host.delete(a.key, e.type);
-        basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
-        report.deleted.push(a.key);
-      } catch (err) {
-        this.fail(memo, a.key, err);
-      }
-    }
-    const resolved = [...(judged?.drop ?? []), ...[...concurrent.keys()].filter((k) => !memo.failures.has(k))];
-    if (toUpload.length === 0 && byKind('upload').length === 0 && byKind('tombstone').length === 0 && repairKeys.length === 0 && republish.size === 0 && dropKeys.size === 0) {
-      // Nothing goes up: the base records, the state and the index in one transaction (the end of every cycle
-      // that only brought changes in, a fresh device's first one among them).
-      const retryAfter = this.nextRetry(state, candidates, remote.meta, memo);
-      await this.commit({ ...state, passwordCheck, retry: retryAfter }, remote, basePut, baseRemove, conflicts, { put: [], remove: resolved });
-      this.finishReport(report, [], retryAfter);
-      return;
-    }
-    if (basePut.length || baseRemove.length || conflicts.length) {
-      await base.commit({
-        put: basePut.splice(0),
-        remove: baseRemove.splice(0),
-        state: { scope: this.deps.scope, passwordCheck, retry: this.nextRetry(state, candidates, remote.meta, memo) },
-        conflicts: conflicts.splice(0),
-      });
-    }
-
-    // 8. Local → cloud: item objects first.
-    for (const a of byKind('upload')) {
-      // A key no object name can hold was said once; trying it again cannot help (its name is the problem).
-      if (state.retry?.[a.key]?.code === 'bad-key') memo.waiting.add(a.key);
-      else uploadKeys.add(a.key);
-    }
-    for (const e of toUpload) uploadKeys.delete(e.key);
-    const newEntries: Record<string, MetadataEntry> = { ...repairs };
-    const uploadedRecords: BaseRecord[] = [];
-    for (const [key, r] of republish) {
-      newEntries[key] = r.entry;
-      uploadedRecords.push(r.record);
-    }
-    const uploads: (Encoded | string)[] = [...toUpload, ...uploadKeys];
-    if (uploads.length || byKind('tombstone').length || repairKeys.length || republish.size || dropKeys.size) await this.deps.beforeWrites?.();
-    // Our own objects left by an earlier cycle that did not commit may be replaced (putItem).
-    if (uploads.length) journal ??= await base.journal();
-    // The values to upload are read a batch per transaction, one batch ahead of the workers (read-ahead.ts).
-    const readKeys = [...uploadKeys].map((key) => ({ key, type: local.get(key)!.type }));
-    const reader = new ReadAhead(readKeys, 8, (keys) => this.getMany(keys));
-    let pushed = 0;
-    await mapPool(uploads, this.opt.concurrency, async (u, i) => {
-      const key = typeof u === 'string' ? u : u.key;
-      try {
-        let encoded: Encoded | undefined = typeof u === 'string' ? await this.encodeTaken(reader, i - toUpload.length) : u;
-        if (!encoded) return; // gone meanwhile: the next cycle sees a deletion
-        const { type, hash, dates } = encoded;
-        const previous = remote.meta.items[key];
-        const prevLive = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
-        let entry: LiveEntry;
-        const done = memo.uploaded.get(key);
-        if (done && done.hash === hash) {
-          entry = { ...done.entry }; // uploaded in an earlier attempt of this cycle
-        } else {
-          entry = entryFor(encoded, prevLive, now);
-          const body = await encryptEncoded(encoded, this.deps.keys.contentKey);
-          // The value and its text are not needed while the body travels: held across the request they would
-          // outlive the young-generation collections and pile up as old garbage (the upload's heap peak).
-          encoded = undefined;
-          this.sentFor(key).add(hash);
-          const etag = await this.putItem({ key, type, hash, dates }, body, previous, now, journal);
-          if (etag) entry.tcsEtag = etag;
-          memo.uploaded.set(key, { hash, entry });
-        }
-        // Names the entry it replaces, so a reader tells a writer that saw it from one that did not.
-        entry.tcsPrev = previous ? entryIdentity(previous) : NO_PREDECESSOR;
-        newEntries[key] = entry;
-        uploadedRecords.push({ key, type, kind: 'live', hash, sig: entrySig(entry) });
-      } catch (e) {
-        this.fail(memo, key, e);
-      }
-      this.deps.onProgress?.({ phase: 'upload', done: ++pushed, total: uploads.length });
-    });
-    for (const a of byKind('tombstone')) {
-      const previous = remote.meta.items[a.key];
-      const t = makeTombstone({ type: previous.type, deleted: now, synced: now, previous, withDeletedAt: true });
-      t.tcsPrev = entryIdentity(previous);
-      newEntries[a.key] = t;
-      uploadedRecords.push({ key: a.key, type: previous.type, kind: 'tombstone', sig: entrySig(t) });
-    }
-
-    // 9. The index, by compare-and-swap; then the base.
-    if (Object.keys(newEntries).length === 0 && dropKeys.size === 0) {
-      const retryAfter = this.nextRetry(state, candidates, remote.meta, memo);
-      await this.commit({ ...state, passwordCheck, retry: retryAfter }, remote, [], [], [], { put: [], remove: resolved });
-      this.finishReport(report, [], retryAfter);
-      return;
-    }
-    const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...newEntries } }, now);
-    next.lastSync = now;
-    for (const k of dropKeys) {
-      delete next.items[k];
-      report.dropped.push(k);
-    }
-    // Journaled before the index write (uncommitted: they name the objects we uploaded), confirmed with the base.
-    const entries: JournalRecord[] = Object.entries(newEntries).map(([key, entry]) => {
-      const before = Object.prototype.hasOwnProperty.call(remote.meta.items, key) ? remote.meta.items[key] : undefined;
-      const replaced = key in repairs ? journal![key].replaced : before ? entryIdentity(before) : null;
-      return { key, entry, replaced, at: now, committed: false };
-    });
-    await base.journalPut(entries);
-    const written = await this.writeMetadata(next, remote.etag);
-    this.lastParsed = { etag: written.etag, meta: written.meta };
-    for (const key of Object.keys(newEntries)) this.sent.delete(key);
-    const retryAfter = this.nextRetry(state, candidates, written.meta, memo);
-    for (const k of dropKeys) delete retryAfter?.[k];
-    await this.commit({ ...state, passwordCheck, retry: retryAfter, drop: undefined }, written, uploadedRecords, [...dropKeys], [], {
-      put: entries.map((r) => ({ ...r, committed: true })),
-      remove: resolved,
-    });
-    this.finishReport(report, uploadedRecords, retryAfter);
-  }
-
-  private sentFor(key: string): Set<string> {
-    let s = this.sent.get(key);
-    if (!s) this.sent.set(key, (s = new Set()));
-    return s;
-  }
-
-  /** Whether an object of `key` with this hash is one this device uploaded and has not committed yet. */
-  private ownObject(key: string, hash: string, journal: Journal | undefined): boolean {
-    if (this.sent.get(key)?.has(hash)) return true;
-    const p = journal?.[key];
-    return !!p && !isTombstone(p.entry) && p.entry.tcsHash === hash;
-  }
-
-  private finishReport(report: CycleResult, records: BaseRecord[], retry?: SyncState['retry']) {
-    for (const r of records) {
-      if (r.kind === 'live' && !report.uploaded.includes(r.key)) report.uploaded.push(r.key);
-      if (r.kind === 'tombstone' && !report.deleted.includes(r.key)) report.deleted.push(r.key);
-    }
-    // Keys the caller keeps dirty to try again; a key no object name can hold is not tried again.
-    const unaddressable = new Set(Object.entries(retry ?? {}).flatMap(([k, r]) => (r.code === 'bad-key' ? [k] : [])));
-    report.failedKeys = [...new Set(report.errors.filter((e) => !unaddressable.has(e.key)).map((e) => e.key))];
-    // Keys that failed before and were not tried this cycle are still failing: said again, so the status does
-    // not turn green over a device that is silently stale.
-    for (const [key, r] of Object.entries(retry ?? {})) {
-      // A key no object name can hold was said once, when it was tried: it is not a failure to repeat.
-      if (r.code === 'bad-key') continue;
-      if (!report.errors.some((e) => e.key === key)) report.errors.push({ key, message: r.message ?? `"${key}" could not be synced yet.` });
-    }
-  }
-
-  /** The retry list after this cycle: this cycle's failures, plus earlier ones it did not look at. */
-  private nextRetry(state: SyncState, looked: Map<string, unknown>, meta: Metadata, memo: CycleMemo): SyncState['retry'] {
-    const out: NonNullable<SyncState['retry']> = {};
-    for (const [k, r] of Object.entries(state.retry ?? {})) if (!looked.has(k) || memo.waiting.has(k)) out[k] = r;
-    const now = this.now();
-    for (const [k, f] of memo.failures) {
-      const e = meta.items[k];
-      const sig = e ? entrySig(e) : null;
-      const before = state.retry?.[k];
-      const failures = before && before.sig === sig ? (before.failures ?? 1) + 1 : 1;
-      const next = f.code === 'bad-key' ? Number.MAX_SAFE_INTEGER : now + backoffDelay(failures, RETRY_BACKOFF, 1);
-      out[k] = { sig, transient: f.transient, failures, next, message: f.message, code: f.code };
-    }
-    return out;
-  }
-
-  private fail(memo: CycleMemo, key: string, e: unknown) {
-    const report = memo.report;
-    const message = e instanceof Error ? e.message : String(e);
-    report.errors.push({ key, message });
-    memo.failures.set(key, { transient: !(isCloudSyncError(e) && PERMANENT.has(e.code)), message, code: isCloudSyncError(e) ? e.code : undefined });
-    this.log('warn', `Could not sync "${key}": ${message}`);
-    // Provider-wide failures stop the cycle; a bad or missing object is skipped and shown, never deleted.
-    if (isCloudSyncError(e) && ['bad-credentials', 'expired-credentials', 'bucket-not-found', 'access-denied', 'cors-or-network', 'reconnect-required', 'aborted', 'quota-exceeded'].includes(e.code)) {
-      throw e;
-    }
-  }
-
-  /**
-   * Uploads one item object. Where the store honours preconditions the upload is conditional: on the ETag the
-   * planned entry names (another device may have rewritten the object since; we must not overwrite its edit),
-   * or on absence for a key that has no entry at all (two devices creating it at once). Returns the new ETag.
-   */
-  private async putItem(
-    e: Pick<Encoded, 'key' | 'type' | 'hash' | 'dates' | 'mime'>,
-    body: Uint8Array,
-    previous: MetadataEntry | undefined,
-    now: number,
-    journal: Journal | undefined,
-  ): Promise<string | undefined> {
-    const objectKey = objectKeyFor(e.key, e.type);
-    const planned = previous && !isTombstone(previous) ? (previous as LiveEntry) : undefined;
-    const conditions = !this.store.capabilities.conditionalPut
-      ? {}
-      : typeof planned?.tcsEtag === 'string'
-        ? { ifMatch: planned.tcsEtag }
-        : previous === undefined
-          ? { ifNoneMatch: '*' as const }
-          : {};
-    try {
-      return (await this.count(this.store.put(objectKey, body, conditions))).etag;
-    } catch (err) {
-      if (!isCloudSyncError(err, 'precondition-failed')) throw err;
-    }
-    // The object is not the one the index describes. Ours, from a write whose answer was lost or whose cycle
-    // did not commit? Take it, or replace it.
-    const current = await this.count(this.store.get(objectKey));
-    if (current.kind === 'found') {
-      // Read as if it held our value's Dates: where it holds our value, it then hashes as ours.
-      const as = { synced: 0, lastModified: 0, type: e.type, tcsDates: e.dates, ...(e.mime !== undefined ? { blobType: e.mime, tcsBlobType: e.mime } : {}) };
-      const held = await decodeObject(e.key, as, current.body, this.deps.keys, objectKey).catch(() => undefined);
-      // Our value already there, written recently (an answer that was lost): take it. An old one is written
-      // again, so the daily garbage collection, which removes objects no entry names after a day, cannot
-      // remove it between our taking it and our index write.
-      const recent = current.lastModified === undefined || now - current.lastModified < OBJECT_REUSE_MS;
-      if (held?.hash === e.hash && recent) return current.etag;
-      // Left by this device, or long ago by a writer that never finished: safe to replace. Written just now by
-      // another device: in flux, reconciled once its entry is published.
-      if ((held && (held.hash === e.hash || this.ownObject(e.key, held.hash, journal))) || now - Math.max(planned?.synced ?? 0, current.lastModified ?? 0) > this.opt.inFluxMs) {
-        return (await this.count(this.store.put(objectKey, body, { ifMatch: current.etag }))).etag;
-      }
-    }
-    throw new CloudSyncError('sync-conflict', `"${e.key}" is being written by another device; it will be reconciled on the next cycle.`);
-  }
-
-  /** The next upload's item from the read-ahead, encoded; the raw value is dropped as soon as it is encoded. */
-  private async encodeTaken(reader: ReadAhead<LocalKey, LocalItem>, i: number): Promise<Encoded | undefined> {
-    const item = await reader.take(i);
-    return item ? encodeItem(item, this.deps.keys.hashKey) : undefined;
+    const planned = await planCycle(env, cycle, await readCandidates(env, cycle));
+    const proof = await provePassword(env, cycle, planned);
+    await pullPhase(env, cycle, planned, proof);
+    // Nothing goes up: the base records, the state and the index in one transaction.
+    if (!goesUp(cycle, planned)) return finishCycle(env, cycle);
+    await commitPulled(env, cycle);
+    await pushPhase(env, cycle, planned);
+    if (publishes(cycle, planned)) await writeIndex(env, cycle, planned);
+    return finishCycle(env, cycle);
   }
 
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
-  async recentlyDeleted(): Promise<{ key: string; type: ItemType; deletedAt: number }[]> {
-    const state = await this.deps.base.state();
-    if (state.scope !== this.deps.scope || !state.etag) return [];
-    const cached = this.lastParsed?.etag === state.etag ? this.lastParsed.meta : undefined;
-    const index = cached ? undefined : await this.deps.base.index();
-    if (!cached && index?.etag !== state.etag) return [];
-    const meta = cached ?? this.parsed(state.etag, index!.text);
-    const now = this.now();
-    return Object.entries(meta.items)
-      .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !this.deps.host.isExcluded(k))
-      .map(([key, e]) => ({ key, type: e.type, deletedAt: (e as { deleted: number }).deleted }))
-      .sort((a, b) => b.deletedAt - a.deletedAt);
+  recentlyDeleted(): Promise<DeletedItem[]> {
+    return recentlyDeleted(this.env);
   }
 
   /**
-   * Brings deleted items back on this device from their objects, which deletion never removes (the original's
-   * undo relies on that too). The caller marks the keys changed, so the next cycle uploads them and every
-   * device gets them back (edit beats delete). Returns the keys restored; a missing or unreadable object is
-   * reported, not fatal.
+   * Brings deleted items back on this device from their objects, which deletion never removes. The caller
+   * marks the keys changed, so the next cycle uploads them and every device gets them back (restores.ts).
    */
-  async restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
-    const deleted = new Map((await this.recentlyDeleted()).map((d) => [d.key, d]));
-    const restored: string[] = [];
-    const errors: { key: string; message: string }[] = [];
-    for (const key of keys) {
-      const d = deleted.get(key);
-      try {
-        if (!d) throw new CloudSyncError('not-found', `"${key}" is not among the recently deleted items.`);
-        const objectKey = objectKeyFor(key, d.type);
-        const res = await this.count(this.store.get(objectKey));
-        if (res.kind !== 'found') throw new CloudSyncError('not-found', `The last version of "${key}" is no longer in the bucket.`);
-        const e = await decodeObject(key, { type: d.type, synced: 0, lastModified: 0 }, res.body, this.deps.keys, objectKey);
-        await this.deps.host.put(toLocalItem(e));
-        restored.push(key);
-      } catch (err) {
-        errors.push({ key, message: err instanceof Error ? err.message : String(err) });
-      }
-    }
-    return { restored, errors };
+  restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
+    return restoreDeleted(this.env, keys);
   }
 
   /**
@@ -734,358 +183,26 @@ export class SyncEngine {
   }
 
   /**
-   * Puts the version a conflict discarded back on this device: the whole value, or for a chat the losing
-   * version of one message. The caller marks the key changed so it syncs out like any edit.
+   * Puts the version a conflict discarded back on this device (restores.ts). The caller marks the key changed
+   * so it syncs out like any edit.
    */
-  async restoreConflict(id: number): Promise<{ key: string; type: ItemType }> {
-    const c = (await this.deps.base.conflicts()).find((r) => r.id === id);
-    if (!c) throw new CloudSyncError('not-found', 'That conflict is no longer on this device.');
-    if (c.messageId !== undefined) {
-      const item = await this.deps.host.get(c.key, 'idb');
-      const chat = item?.value as { messages?: unknown[] } | undefined;
-      if (!chat || !Array.isArray(chat.messages)) throw new CloudSyncError('not-found', `The chat "${c.key}" is no longer on this device.`);
-      const at = chat.messages.findIndex((m) => messageId(m) === c.messageId);
-      const messages = [...chat.messages];
-      if (at >= 0) messages[at] = c.discarded;
-      else messages.push(c.discarded);
-      await this.deps.host.put({ key: c.key, type: 'idb', value: { ...chat, messages } });
-    } else {
-      await this.deps.host.put({ key: c.key, type: c.type, value: c.discarded });
-    }
-    await this.deps.base.removeConflict(id);
-    return { key: c.key, type: c.type };
-  }
-
-  /** Reads metadata.json, conditionally when we hold a copy. */
-  private async readMetadata(state: SyncState): Promise<{ meta: Metadata; etag: string | null; text: string | null; changed: boolean }> {
-    // A conditional read needs the index the ETag stands for: in memory, or else the cached copy on disk.
-    let known: Metadata | undefined;
-    if (state.etag) {
-      if (this.lastParsed?.etag === state.etag) known = this.lastParsed.meta;
-      else {
-        const index = await this.deps.base.index();
-        if (index?.etag === state.etag) known = this.parsed(index.etag, index.text);
-      }
-    }
-    let res: GetResult = await this.count(this.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
-    for (let attempt = 1; ; attempt++) {
-      // text null: unchanged since it was cached, nothing to write back.
-      if (res.kind === 'not-modified') return { meta: known!, etag: res.etag, text: null, changed: false };
-      if (res.kind === 'not-found') return { meta: emptyMetadata(), etag: null, text: null, changed: state.etag !== null };
-      const text = utf8.decode(res.body);
-      try {
-        return { meta: this.parsed(res.etag, text), etag: res.etag, text, changed: res.etag !== state.etag || !known };
-      } catch (e) {
-        // A store that writes objects in place (s3rver keeps them as files) can answer a read with half of an
-        // index another device is writing: read it again before calling it damaged.
-        if (!isCloudSyncError(e, 'bad-metadata') || attempt > TORN_READ_RETRIES.length) throw e;
-        await sleep(TORN_READ_RETRIES[attempt - 1]);
-        res = await this.count(this.store.get(METADATA_KEY));
-      }
-    }
-  }
-
-  /**
-   * metadata.json parsed once per ETag: an idle cycle (a 304 every interval) must not re-parse an index that
-   * can run to megabytes. The engine never mutates a parsed index (it builds the next one as a copy).
-   */
-  private parsed(etag: string, text: string): Metadata {
-    if (this.lastParsed?.etag !== etag) this.lastParsed = { etag, meta: parseMetadata(text) };
-    return this.lastParsed.meta;
-  }
-
-  /**
-   * Writes metadata.json: a compare-and-swap where the store honours it (throws precondition-failed to re-plan),
-   * a plain write where it does not. There, a writer that read an older index may still write over ours
-   * later, which no read-back right now could see: the commit journal finds and repairs it on a later read.
-   */
-  private async writeMetadata(next: Metadata, etag: string | null): Promise<{ etag: string; meta: Metadata; text: string }> {
-    const text = serializeMetadata(next);
-    const res = await this.count(writeShared(this.store, METADATA_KEY, toBytes(text), etag));
-    if (res.kind === 'conflict') throw new CloudSyncError('precondition-failed', 'Another device wrote metadata.json at the same moment; planning again.');
-    return { etag: res.etag, meta: next, text };
-  }
-
-  private async commit(
-    state: SyncState,
-    remote: { meta: Metadata; etag: string | null; text: string | null },
-    put: BaseRecord[],
-    remove: string[],
-    conflicts: ConflictRecord[],
-    journal?: { put: JournalRecord[]; remove: string[] },
-  ) {
-    await this.deps.base.commit({
-      put,
-      remove,
-      conflicts,
-      journal,
-      // The cached index changes only with a new text; a 304 leaves it alone, a missing index forgets it.
-      index: remote.etag ? (remote.text !== null ? { etag: remote.etag, text: remote.text } : undefined) : null,
-      state: {
-        scope: this.deps.scope,
-        etag: remote.etag,
-        passwordCheck: state.passwordCheck,
-        retry: state.retry,
-        lastSync: this.now(),
-        held: state.held,
-        holdReason: state.holdReason,
-        answer: state.answer,
-        drop: state.drop,
-      },
-    });
-  }
-
-  /** Live items the base knows and what TypingMind holds, by kind, for the mass-deletion guard. */
-  private async guardCounts(baseMap: Map<string, BaseRecord>, listing: LocalKey[]): Promise<Pick<GuardOptions, 'known' | 'local'>> {
-    const known = { all: 0, idb: 0, chats: 0 };
-    for (const [k, r] of baseMap) {
-      if (r.kind !== 'live' || this.deps.host.isExcluded(k)) continue;
-      known.all++;
-      if (r.type !== 'ls') known.idb++;
-      if (r.type === 'idb' && isChatItem(k, 'idb')) known.chats++;
-    }
-    const local = { idb: 0, chats: 0 };
-    for (const l of listing) {
-      if (l.type === 'ls') continue;
-      local.idb++;
-      if (l.type === 'idb' && isChatItem(l.key, 'idb')) local.chats++;
-    }
-    return { known, local };
-  }
-
-  /** The whole base and the local listing (typed from the base, so Blobs need not be read to be told apart). */
-  private async readBaseAndListing(): Promise<{ baseMap: Map<string, BaseRecord>; localListing: LocalKey[] }> {
-    const baseMap = await this.deps.base.all();
-    return { baseMap, localListing: await this.deps.host.listKeys({ typeHint: (k) => baseMap.get(k)?.type }) };
-  }
-
-  /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */
-  private async readLocal(keys: LocalKey[], listing?: LocalKey[]): Promise<Map<string, LocalInfo>> {
-    const out = new Map<string, LocalInfo>();
-    const listed = listing ? new Map(listing.map((l) => [l.key, l.type])) : undefined;
-    const wanted = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
-    for (let i = 0; i < wanted.length; i += this.opt.scanBatch) {
-      if (i > 0) await this.opt.betweenBatches();
-      const batch = wanted.slice(i, i + this.opt.scanBatch);
-      const items = await this.getMany(batch);
-      await Promise.all(
-        items.map(async (item) => {
-          if (!item) return;
-          const e = await encodeItem(item, this.deps.keys.hashKey);
-          out.set(item.key, { type: item.type, hash: e.hash, fingerprint: isChatItem(item.key, item.type) ? chatFingerprint(item.value) : undefined });
-        }),
-      );
-    }
-    return out;
-  }
-
-  private async getMany(keys: LocalKey[]): Promise<(LocalItem | undefined)[]> {
-    const { host } = this.deps;
-    const idbKeys = keys.map((k) => (k.type === 'ls' ? k : { key: k.key, type: 'idb' as ItemType }));
-    const items = host.getMany ? await host.getMany(idbKeys) : await Promise.all(idbKeys.map((k) => host.get(k.key, k.type)));
-    return items;
-  }
-
-  private async readEncoded(key: string, type: ItemType): Promise<Encoded | undefined> {
-    const [item] = await this.getMany([{ key, type }]);
-    return item ? encodeItem(item, this.deps.keys.hashKey) : undefined;
-  }
-
-  private async localHash(key: string, type: ItemType): Promise<string | undefined> {
-    return (await this.readEncoded(key, type))?.hash;
-  }
-
-  /** Downloads one item and applies it, or reconciles it with a local edit. */
-  private async pull(
-    a: Action,
-    meta: Metadata,
-    localInfo: LocalInfo | undefined,
-    localChangedAt: number,
-    now: number,
-    out: {
-      basePut: BaseRecord[];
-      conflicts: ConflictRecord[];
-      toUpload: Encoded[];
-      report: CycleResult;
-      writer?: NewItemWriter;
-      fail: (key: string, e: unknown) => void;
-      /** Called once the object decrypted: the password is right (password-gate.ts). */
-      decoded?: () => void;
-      /** Entries of ours to write again, found under another writer's entry. */
-      republish?: Map<string, { entry: MetadataEntry; record: BaseRecord }>;
-      /** Whether an object with this hash is one this device uploaded (commit journal, this page's uploads). */
-      ours?: (key: string, hash: string) => boolean;
-      /** Our entry that another writer wrote over unseen, when this is such a key. */
-      concurrent?: PendingCommit;
-      /** The password was proven against this bucket before: a failure to decrypt is about the object. */
-      passwordProven?: boolean;
-    },
-  ) {
-    const { host, keys } = this.deps;
-    const entry = meta.items[a.key] as LiveEntry;
-    const objectKey = objectKeyFor(a.key, entry.type);
-    let res = await this.count(this.store.get(objectKey));
-    if (res.kind !== 'found') {
-      throw new CloudSyncError('not-found', `The object ${objectKey} listed in metadata.json is missing from the bucket; "${a.key}" was left as it is.`);
-    }
-    let remote: Encoded;
-    try {
-      remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
-    } catch (e) {
-      // Read while another device rewrote it in place (s3rver): half an object fails its tag like a damaged
-      // one, or like a wrong password. One more read, a moment later, before saying either.
-      // Before the password is proven a failure to decrypt is the password's verdict (password-gate.ts): not read twice.
-      if (!isCloudSyncError(e, 'corrupt-object') && !(isCloudSyncError(e, 'wrong-password') && out.passwordProven)) throw e;
-      await sleep(TORN_READ_RETRIES[0]);
-      res = await this.count(this.store.get(objectKey));
-      if (res.kind !== 'found') throw e;
-      remote = await decodeObject(a.key, entry, res.body, keys, objectKey, res.etagOfBody ? res.etag : undefined);
-    }
-    out.decoded?.();
-
-    // An object that does not match its entry's hash. Ours: two devices wrote the key at once, our object came
-    // last and theirs is gone from the bucket; publish the entry that describes it, so their device sees a
-    // concurrent write and merges its value in (commit-journal.ts). Not ours: it is being rewritten by another
-    // device right now, which will publish its entry.
-    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash && out.ours?.(a.key, remote.hash)) {
-      const mine = out.concurrent && !isTombstone(out.concurrent.entry) && out.concurrent.entry.tcsHash === remote.hash ? { ...out.concurrent.entry } : entryFor(remote, entry, now);
-      mine.tcsEtag = res.etag;
-      // Not named as built on theirs: it was not, and their device must see that.
-      mine.tcsPrev = `unseen:${entryIdentity(entry)}`;
-      out.republish?.set(a.key, { entry: mine, record: { key: a.key, type: remote.type, kind: 'live', hash: remote.hash, sig: entrySig(mine) } });
-      if (localInfo?.hash !== remote.hash) out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" changed on this device since it was uploaded; it will sync on the next cycle.`));
-      return;
-    }
-    if (typeof entry.tcsHash === 'string' && entry.tcsHash !== remote.hash) {
-      if (now - Math.max(entry.synced || 0, res.lastModified ?? 0) < this.opt.inFluxMs) {
-        throw new CloudSyncError('sync-conflict', `"${a.key}" is being written by another device; it will sync on the next cycle.`);
-      }
-      // Long settled: the object is the truth; republish its entry so every device converges on it.
-      out.toUpload.push(remote);
-    }
-
-    const current = localInfo ? await this.readEncoded(a.key, localInfo.type) : undefined;
-    if ((current?.hash ?? undefined) !== (localInfo?.hash ?? undefined)) {
-      throw new CloudSyncError('sync-conflict', `"${a.key}" changed on this device during the sync; it will be reconciled on the next cycle.`);
-    }
-
-    const record = (e: Encoded): BaseRecord => ({ key: a.key, type: e.type, kind: 'live', hash: e.hash, sig: entrySig(entry) });
-
-    // The original's first upload stored Blobs as "{}" (JSON.stringify of a Blob). Never let that replace the
-    // real attachment this device holds: upload the bytes, which is what the original does on its next cycle.
-    if (current?.type === 'blob' && remote.type === 'idb' && remote.text === '{}') {
-      out.basePut.push(record(remote));
-      out.toUpload.push(current);
-      return;
-    }
-
-    // The same JSON, differing only in which strings were Dates: an entry the original wrote (it cannot record
-    // Dates) for a value this device already holds. Keep the local value, with its Dates; nothing to transfer.
-    if (current && current.type === remote.type && current.text !== undefined && current.text === remote.text && !entry.tcsDates) {
-      out.basePut.push(record(current));
-      return;
-    }
-
-    if (a.kind === 'download' || !current || current.hash === remote.hash) {
-      if (!current && out.writer && remote.type !== 'ls') {
-        // New here: written with others in one transaction, only if the key is still absent by then.
-        await out.writer.add(toLocalItem(remote), {
-          written: () => {
-            out.report.downloaded.push(a.key);
-            out.basePut.push(record(remote));
-          },
-          present: () =>
-            out.fail(a.key, new CloudSyncError('sync-conflict', `"${a.key}" was created on this device during the sync; it will be reconciled on the next cycle.`)),
-          failed: (e) => out.fail(a.key, e),
-        });
-        return;
-      }
-      if (!current || current.hash !== remote.hash) {
-        await host.put(toLocalItem(remote));
-        out.report.downloaded.push(a.key);
-      }
-      out.basePut.push(record(remote));
-      return;
-    }
-
-    // Both sides changed (or both new): merge chats, otherwise keep the newer and record the other.
-    if (isChatItem(a.key, current.type) && isMergeableChat(current.value) && isMergeableChat(remote.value)) {
-      const merged = mergeChats(current.value, remote.value);
-      const encoded = await encodeItem({ key: a.key, type: 'idb', value: merged.chat }, keys.hashKey);
-      for (const c of merged.conflicts) {
-        out.conflicts.push({ key: a.key, type: 'idb', at: now, kept: 'merged', discarded: c.discarded, messageId: c.id });
-      }
-      if (merged.conflicts.length) out.report.conflicts.push(a.key);
-      if (encoded.hash !== current.hash) {
-        await host.put(toLocalItem(encoded));
-        out.report.downloaded.push(a.key);
-      }
-      // The base is the remote state we merged against; the merged value goes up as a local change.
-      out.basePut.push(record(remote));
-      if (encoded.hash !== remote.hash) out.toUpload.push(encoded);
-      return;
-    }
-    const remoteTime = toMillis(entry.lastModified) || entry.synced || 0;
-    const localWins = localChangedAt > remoteTime;
-    out.report.conflicts.push(a.key);
-    if (localWins) {
-      out.conflicts.push({ key: a.key, type: remote.type, at: now, kept: 'local', discarded: remote.value });
-      out.basePut.push(record(remote));
-      out.toUpload.push(current);
-    } else {
-      out.conflicts.push({ key: a.key, type: current.type, at: now, kept: 'remote', discarded: current.value });
-      await host.put(toLocalItem(remote));
-      out.report.downloaded.push(a.key);
-      out.basePut.push(record(remote));
-    }
-  }
-
-  /**
-   * Proves the password against the bucket before the first write: decrypting any object of it with the
-   * content key succeeds only with the right password. Remembered per password and bucket, so it costs one
-   * download once. An empty bucket needs no proof.
-   */
-  private async checkPassword(expected: string, meta: Metadata, actions: Action[]): Promise<string | null> {
-    const live = Object.entries(meta.items).filter(([, e]) => !isTombstone(e)) as [string, LiveEntry][];
-    if (live.length === 0) return expected;
-    const planned = new Set(actions.filter((a) => a.kind === 'download' || a.kind === 'reconcile').map((a) => a.key));
-    // Prefer what we download anyway, then small JSON items (attachments can be large).
-    const candidates = live
-      .sort(([ka, a], [kb, b]) => Number(planned.has(kb)) - Number(planned.has(ka)) || Number(a.type === 'blob') - Number(b.type === 'blob') || (a.size ?? 0) - (b.size ?? 0))
-      .slice(0, 3);
-    let wrong = 0;
-    for (const [key, entry] of candidates) {
-      const objectKey = objectKeyFor(key, entry.type);
-      const res = await this.count(this.store.get(objectKey));
-      if (res.kind !== 'found') continue;
-      try {
-        await decodeObject(key, entry, res.body, this.deps.keys, objectKey);
-        return expected;
-      } catch (e) {
-        if (isCloudSyncError(e, 'wrong-password')) wrong++;
-      }
-    }
-    if (wrong > 0) throw wrongPasswordError();
-    return null; // nothing readable to prove it with (missing or damaged objects): carry on, check again next time
+  restoreConflict(id: number): Promise<{ key: string; type: ItemType }> {
+    return restoreConflict(this.env, id);
   }
 }
 
-/** Back-off of a key whose object failed to read or decrypt: 1 min, doubling, at most an hour. */
-const RETRY_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000 };
-
-/** Whether a key that failed before is tried in this cycle: transient, its entry changed, or its back-off ran out. */
-function retryDue(r: RetryRecord, entry: MetadataEntry | undefined, now: number): boolean {
-  return r.transient || (entry ? entrySig(entry) : null) !== r.sig || now >= (r.next ?? 0);
-}
-
-/** Cheap proof that local content equals the remote entry, without a download. */
-function sameContent(info: LocalInfo | undefined, e: MetadataEntry | undefined): boolean {
-  if (!info || !e || isTombstone(e)) return false;
-  const live = e as LiveEntry;
-  if (live.type !== info.type) return false;
-  if (typeof live.tcsHash === 'string') return live.tcsHash === info.hash;
-  if (info.fingerprint !== undefined && typeof live.chatFingerprint === 'string' && live.chatFingerprint !== '') {
-    return fingerprintsEquivalent(info.fingerprint, live.chatFingerprint);
-  }
-  return false;
+/** Where the candidates of a cycle come from: what it read, and the keys the journal and the user point at. */
+function candidateSources(cycle: Cycle, isExcluded: (key: string) => boolean): CandidateSources {
+  const { state, remote } = cycle;
+  return {
+    listing: cycle.listing,
+    baseMap: cycle.baseMap,
+    items: remote.meta.items,
+    changed: remote.changed,
+    dirty: cycle.dirty,
+    retry: state.retry,
+    pointed: [...Object.keys(cycle.repairs), ...cycle.concurrent.keys(), ...cycle.heldBefore, ...(state.drop ?? [])],
+    now: cycle.now,
+    isExcluded,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The first downloads of a cycle prove the password, when it is not proven yet for this bucket.
  *
- * Why: a password is proven before anything is written (engine.ts, step 6) by decrypting one object of the
+ * Why: a password is proven before anything is written (cycle-password.ts) by decrypting one object of the
  * bucket. When the cycle downloads anyway, that was one more request and one more decryption, one after the
  * other before the downloads began (a fresh device's first sync). A download needs no separate proof: it
  * decrypts before it writes, so with a wrong password it writes nothing. So the first `firstWave` downloads run
@@ -14,7 +14,7 @@
  * - none decrypted, none said wrong (missing objects, network): not proven, no sign it is wrong; the others go
  *   ahead. They decrypt before they write too, and the engine takes every download's word, not only the first
  *   wave's: any one decrypted proves it; none did and one said wrong stops the cycle before its other writes;
- *   none said either way, and the engine proves it as a cycle without downloads does (engine.ts, step 7).
+ *   none said either way, and the engine proves it as a cycle without downloads does (cycle-password.ts, concludeProof).
  */
 export type ProofOutcome = 'decrypted' | 'wrong-password' | 'other';
 

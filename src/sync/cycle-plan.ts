@@ -1,0 +1,52 @@
+/**
+ * The plan phase of a cycle: the pure planner (planner.ts) over the candidates' three states, with the
+ * mass-deletion guard's counts; the deletions it holds are recorded for the user's answer, and what the cycle
+ * will transfer from the bucket is settled (plan-inputs.ts).
+ */
+import type { Cycle } from './cycle-context';
+import type { EngineEnv, LocalInfo } from './engine-types';
+import { entriesToDrop, guardCounts, mayDelete, planInputs, selectPulls, writesAnything } from './plan-inputs';
+import { plan as makePlan, type Action } from './planner';
+
+/** The plan of one attempt and what follows from it, beside the cycle. */
+export interface PlannedCycle {
+  /** The candidates TypingMind holds, by their keyed hashes. */
+  readonly local: ReadonlyMap<string, LocalInfo>;
+  readonly actions: readonly Action[];
+  /** Anything is written, here or in the bucket: the password must be proven first. */
+  readonly hasWrites: boolean;
+  /** Index entries dropped at the user's word (their objects are missing). */
+  readonly dropKeys: ReadonlySet<string>;
+  /** The downloads and reconciles that run now. */
+  readonly pulls: readonly Action[];
+}
+
+export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap<string, LocalInfo>): Promise<PlannedCycle> {
+  const { base, host } = env.deps;
+  const { req, report, remote, baseMap, baseCount, heldBefore, answer } = cycle;
+  const items = remote.meta.items;
+  const inputs = planInputs(cycle.candidates, local, baseMap, items, cycle.concurrent);
+  // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
+  const complete = cycle.full || remote.changed;
+  const counts = mayDelete(inputs, heldBefore)
+    ? guardCounts(complete ? baseMap : await base.all(), cycle.listing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })), (k) => host.isExcluded(k))
+    : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
+  const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
+  const plan = makePlan(inputs, {
+    ...counts,
+    threshold: env.opt.massDeleteThreshold,
+    held: heldBefore,
+    confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
+    restore: answer === 'restore' ? heldAnswered : undefined,
+  });
+  report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
+  report.holdReason = plan.holdReason;
+  if (plan.holdReason) env.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
+  // Remembered until answered, across cycles and reloads; an answer is used once.
+  cycle.state = { ...cycle.state, held: report.held, holdReason: plan.holdReason, answer: undefined };
+
+  const dropKeys = entriesToDrop(cycle.state, items);
+  const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.now);
+  for (const k of waiting) cycle.memo.waiting.add(k);
+  return { local, actions: plan.actions, hasWrites: writesAnything(plan.actions), dropKeys, pulls };
+}
