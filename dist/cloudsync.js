@@ -93,6 +93,8 @@ ${e.deps.scope}`);if(t.state.passwordCheck!==r){if(n.pulls.length>0)return{gate:
 .tcs-section-badge { margin-left: .5rem; padding: 0 .4rem; border-radius: 999px; background: #7f1d1d; color: #fecaca; font-size: 12px; font-weight: 500; }
 .tcs-section-body { padding: 0 .75rem .75rem; }
 .tcs-section-body[hidden] { display: none; }
+/* Our own display rules (buttons are inline-flex) must not show what the hidden attribute hides. */
+.tcs-overlay [hidden] { display: none !important; }
 .tcs-field { display: block; margin-top: .5rem; }
 .tcs-row { display: flex; gap: .75rem; }
 .tcs-row > .tcs-field { flex: 1 1 0; min-width: 0; }

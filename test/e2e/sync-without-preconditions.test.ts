@@ -147,6 +147,10 @@ describe('the mass-deletion guard, as the app runs it', () => {
     // Answered from the modal: the question and both answers are there; "Bring them back" restores the chats.
     await page.click('[data-element-id="workspace-tab-cloudsync"]');
     await page.waitForSelector('#sync-needs-you:not([hidden])');
+    // Both answers are on screen, and nothing that does not belong to this question (the Google sign-in).
+    expect(await page.locator('#needs-restore-btn').isVisible()).toBe(true);
+    expect(await page.locator('#needs-delete-btn').isVisible()).toBe(true);
+    expect(await page.locator('#needs-reconnect-google-btn').isVisible()).toBe(false);
     await page.click('#needs-restore-btn');
     await page.waitForFunction(() => (window as unknown as Win).typingMindCloudSync.status.state === 'success', undefined, { timeout: 30_000 });
     const back = await page.evaluate(async () => Object.fromEntries((await (window as unknown as Win).demo.listChats()).map((c) => [c.key, c.messages])));
