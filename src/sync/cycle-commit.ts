@@ -45,10 +45,7 @@ export async function writeIndex(env: EngineEnv, cycle: Cycle, planned: PlannedC
   const { out, remote, now, report } = cycle;
   const next: Metadata = pruneExpiredTombstones({ lastSync: now, items: { ...remote.meta.items, ...out.newEntries } }, now);
   next.lastSync = now;
-  for (const k of planned.dropKeys) {
-    delete next.items[k];
-    report.dropped.push(k);
-  }
+  for (const k of planned.dropKeys) delete next.items[k];
   // Journaled before the index write (uncommitted: they name the objects we uploaded), confirmed with the base.
   const entries: JournalRecord[] = Object.entries(out.newEntries).map(([key, entry]) => {
     const before = Object.prototype.hasOwnProperty.call(remote.meta.items, key) ? remote.meta.items[key] : undefined;
@@ -57,6 +54,8 @@ export async function writeIndex(env: EngineEnv, cycle: Cycle, planned: PlannedC
   });
   await env.deps.base.journalPut(entries);
   const written = await writeMetadata(env, next, remote.etag);
+  // Reported once the index holds it: a lost race re-plans the cycle and comes here again.
+  for (const k of planned.dropKeys) if (!report.dropped.includes(k)) report.dropped.push(k);
   env.index.set(written.etag, written.meta);
   env.sent.forget(Object.keys(out.newEntries));
   out.written = written;
