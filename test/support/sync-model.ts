@@ -6,7 +6,8 @@
  *  1. once faults stop and every device has synced, all devices hold the same data;
  *  2. a message that reached the bucket is never lost, unless its chat was deleted afterwards;
  *  3. a chat whose deletion reached the bucket does not come back, unless some device edited it after
- *     (or had an unsynced edit of it when) the deletion was published;
+ *     (or had an unsynced edit of it when) the deletion was published, or the deleting device never saw an
+ *     edit that was already published (a stale writer hid it): edit beats delete, as with compare-and-swap;
  *  4. no plaintext leaves a device: no item or attachment object contains a message's text.
  */
 import fc from 'fast-check';
@@ -70,6 +71,8 @@ export async function runModel(
     const deleteOps = new Map<string, number[]>();
     const tombstoned = new Map<string, number>();
     const resurrectAllowed = new Set<string>();
+    /** The messages a device held of a chat when it deleted it. */
+    const deleteView = new Map<string, Set<string>>();
     const firstSynced = new Set<number>();
 
     const doSync = async (i: number, step: number): Promise<string[]> => {
@@ -96,6 +99,10 @@ export async function runModel(
           if (!deleteOps.get(key)?.length) continue; // applied a remote tombstone
           tombstoned.set(key, step);
           for (const other of devices) if (other !== d && other.dirty.has(key)) resurrectAllowed.add(key);
+          // A deletion that never saw an edit another device had already published does not beat it (edit beats
+          // delete): where a stale writer hid that edit from the deleting device, the edit comes back.
+          const saw = deleteView.get(`${d.name}:${key}`);
+          if (saw && (syncedMsgs.get(key) ?? []).some((m) => !saw.has(m.msg))) resurrectAllowed.add(key);
         }
         return r.uploaded;
       } catch (e) {
@@ -124,6 +131,7 @@ export async function runModel(
           const chat = (await d.read(key)) as ReturnType<typeof makeChat> | undefined;
           if (!chat) break;
           if (op.t === 'delete') {
+            deleteView.set(`${d.name}:${key}`, new Set(chat.messages.map((m) => m.content)));
             await d.del(key);
             deleteOps.set(key, [...(deleteOps.get(key) ?? []), step]);
           } else {
