@@ -109,7 +109,7 @@ export function entryFor(e: Encoded, previous: LiveEntry | undefined, now: numbe
  * same ETag, in the same response as its bytes (`etagOfBody`), is those bytes. Hashing them again (an HMAC over
  * every byte, in the page) would only give tcsHash back. Any rewrite of the object changes its ETag (a new
  * random IV makes new bytes), and a provider whose etag is read apart from the bytes never sets `etagOfBody`,
- * so an object that moved on since the entry is always hashed and caught (engine.ts, pull).
+ * so an object that moved on since the entry is always hashed and caught (pull.ts, fetchObject).
  */
 export function provenHash(entry: LiveEntry, etagOfBody: string | undefined): string | undefined {
   return typeof entry.tcsHash === 'string' && typeof entry.tcsEtag === 'string' && etagOfBody !== undefined && entry.tcsEtag === etagOfBody
