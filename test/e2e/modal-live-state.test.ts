@@ -23,8 +23,12 @@ describe('modal toggles in Chromium', () => {
       await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
     };
     const checked = (id: string) => page.locator(`#${id}`).isChecked();
-    // A device configured by URL opens the modal for its first sync, as the original does: close it first.
-    if ((await page.locator('[role="dialog"]').count()) > 0) await close();
+    // A device configured by URL opens the modal for its first sync, as the original does, at a moment of its
+    // own; the settings are saved by then, so the test starts from a reload, as a user's next visit would.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { typingMindCloudSync?: { ready: Promise<void> } }).typingMindCloudSync !== undefined);
+    await page.evaluate(() => (window as unknown as { typingMindCloudSync: { ready: Promise<void> } }).typingMindCloudSync.ready);
+    expect(await page.locator('[role="dialog"]').count()).toBe(0);
 
     await open();
     expect(await checked('auto-sync-toggle')).toBe(true);
