@@ -4,6 +4,8 @@
  * against a shared CloudStore.
  */
 import { IDBFactory } from 'fake-indexeddb';
+import { afterEach } from 'vitest';
+import { parseMetadata } from '../../src/cloud';
 import { deriveHashKey, importContentKey } from '../../src/crypto';
 import { createHostStore, type ClosableHostStore } from '../../src/host/host-store';
 import type { CloudStore } from '../../src/providers/cloud-store';
@@ -156,4 +158,33 @@ export function makeChat(id: string, messages: string[], updatedAt = new Date('2
       createdAt: new Date(Date.parse('2026-11-01T09:00:00Z') + i * 1000),
     })),
   };
+}
+
+/**
+ * Simulated devices for one test file, closed after each test: `device(name, store, password?)` makes one,
+ * `keep(d)` closes one made otherwise. Registers its own afterEach.
+ */
+export function useSimDevices() {
+  const open: SimDevice[] = [];
+  afterEach(() => {
+    while (open.length) open.pop()!.close();
+  });
+  return {
+    async device(name: string, store: CloudStore, password?: string): Promise<SimDevice> {
+      const d = await createSimDevice({ name, store, password });
+      open.push(d);
+      return d;
+    },
+    keep(d: SimDevice): SimDevice {
+      open.push(d);
+      return d;
+    },
+  };
+}
+
+/** The bucket's metadata.json, parsed (a test fails when there is none). */
+export async function bucketMetadata(store: CloudStore) {
+  const r = await store.get('metadata.json');
+  if (r.kind !== 'found') throw new Error('no metadata.json');
+  return parseMetadata(r.body);
 }

@@ -1,26 +1,15 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
 import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
 import { SyncEngine } from '../../../src/sync/engine';
-import { createSimDevice, makeChat, type SimDevice } from '../../support/sim-device';
+import { createSimDevice, makeChat } from '../../support/sim-device';
+import { bucketMetadata, useSimDevices } from '../../support/sim-device';
 
-const devices: SimDevice[] = [];
-async function device(name: string, store: MemoryStore, password?: string) {
-  const d = await createSimDevice({ name, store, password });
-  devices.push(d);
-  return d;
-}
-afterEach(() => {
-  while (devices.length) devices.pop()!.close();
-});
-
-async function metadata(store: MemoryStore) {
-  const r = await store.get('metadata.json');
-  if (r.kind !== 'found') throw new Error('no metadata.json');
-  return parseMetadata(r.body);
-}
+const sims = useSimDevices();
+const device = sims.device;
+const metadata = bucketMetadata;
 
 /** What an engine was built with (its databases, host and store), to build another on the same ones. */
 const depsOf = (engine: SyncEngine) => (engine as unknown as { deps: ConstructorParameters<typeof SyncEngine>[0] }).deps;
@@ -71,7 +60,7 @@ describe('SyncEngine between devices', () => {
     const gate = new Promise<void>((r) => (release = r));
     const { store: watched, counts } = counting(store);
     const b = await createSimDevice({ name: 'B', store: watched, beforeWrites: () => gate });
-    devices.push(b);
+    sims.keep(b);
     await b.put('CHAT_two', makeChat('two', ['local only']));
     const cycle = b.sync({ full: true });
     // B downloads CHAT_one while the gate is shut, and then waits there with its upload.
@@ -287,7 +276,8 @@ describe('SyncEngine between devices', () => {
     const store = createMemoryStore();
     const a = await createSimDevice({ name: 'A', store, now: () => clock });
     const b = await createSimDevice({ name: 'B', store, now: () => clock });
-    devices.push(a, b);
+    sims.keep(a);
+    sims.keep(b);
     await a.put('TM_useModel', 'gpt-4o');
     await a.sync({ full: true });
     await b.sync({ full: true });
@@ -347,7 +337,7 @@ describe('SyncEngine between devices', () => {
 
     const { store: counted, counts } = counting(store);
     const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password' });
-    devices.push(b);
+    sims.keep(b);
     await b.put('CHAT_local', makeChat('local', ['mine']));
     const err = await b.sync({ full: true }).catch((e) => e);
     expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
@@ -365,7 +355,7 @@ describe('SyncEngine between devices', () => {
     await a.sync({ full: true });
     const { store: counted, counts } = counting(store);
     const b = await createSimDevice({ name: 'B', store: counted, password });
-    devices.push(b);
+    sims.keep(b);
     return { b, counts };
   }
 
@@ -407,7 +397,7 @@ describe('SyncEngine between devices', () => {
     const { store: counted, counts } = counting(store);
     // One download at a time: whichever comes first is the whole first wave.
     const b = await createSimDevice({ name: 'B', store: counted, password: 'not the password', engine: { concurrency: 1 } });
-    devices.push(b);
+    sims.keep(b);
     await b.put('CHAT_local', makeChat('local', ['mine'])); // an upload is planned: nothing may go up
     const err = await b.sync({ full: true }).catch((e) => e);
     expect(isCloudSyncError(err, 'wrong-password')).toBe(true);
@@ -516,7 +506,8 @@ describe('tombstone lifetime', () => {
     const store = createMemoryStore({ now: () => clock });
     const a = await createSimDevice({ name: 'A', store, now: () => clock });
     const b = await createSimDevice({ name: 'B', store, now: () => clock });
-    devices.push(a, b);
+    sims.keep(a);
+    sims.keep(b);
     for (let i = 0; i < 4; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
     await a.sync({ full: true });
     await b.sync({ full: true });
@@ -546,7 +537,7 @@ describe('full scans in slices', () => {
     const store = createMemoryStore();
     let yields = 0;
     const a = await createSimDevice({ name: 'A', store, engine: { scanBatch: 10, betweenBatches: async () => void yields++ } });
-    devices.push(a);
+    sims.keep(a);
     for (let i = 0; i < 35; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
     await a.sync({ full: true });
     expect(yields).toBe(3); // 35 keys in batches of 10: three waits between four batches
@@ -745,7 +736,7 @@ describe('a key that fails stays failed until it syncs', () => {
     const now = () => clock;
     const store = createMemoryStore({ now });
     const a = await createSimDevice({ name: 'A', store, now });
-    devices.push(a);
+    sims.keep(a);
     await a.put('CHAT_one', makeChat('one', ['hi']));
     await a.put('CHAT_two', makeChat('two', ['there']));
     await a.sync({ full: true });
@@ -757,7 +748,7 @@ describe('a key that fails stays failed until it syncs', () => {
     await store.put('items/CHAT_two.json', bad);
 
     const b = await createSimDevice({ name: 'B', store, now });
-    devices.push(b);
+    sims.keep(b);
     const first = await b.sync({ full: true });
     expect(first.downloaded).toEqual(['CHAT_one']);
     expect(first.errors.map((e) => e.key)).toEqual(['CHAT_two']);
@@ -822,7 +813,7 @@ describe('reads that race a writer, and keys no object name can hold', () => {
       return { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)), etagOfBody: undefined };
     };
     const b = await createSimDevice({ name: 'B', store: halfWay });
-    devices.push(b);
+    sims.keep(b);
     await b.sync({ full: true }); // B's password is proven against the bucket
     await a.put('CHAT_one', makeChat('one', ['hi', 'more']));
     await a.sync();
@@ -841,7 +832,7 @@ describe('reads that race a writer, and keys no object name can hold', () => {
       return store.put(k, body, o);
     };
     const a = await createSimDevice({ name: 'A', store: refusing });
-    devices.push(a);
+    sims.keep(a);
     await a.put('CHAT_ok', makeChat('ok', ['fine']));
     a.setLs('weird\ud800key', 'x');
     const first = await a.sync({ full: true });

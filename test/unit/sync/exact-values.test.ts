@@ -5,27 +5,16 @@
  * original wrote are still read as the original reads them.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseMetadata, serializeMetadata, type LiveEntry } from '../../../src/cloud';
+import { describe, expect, it } from 'vitest';
+import { serializeMetadata, type LiveEntry } from '../../../src/cloud';
 import { encryptBytes } from '../../../src/crypto';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
-import { createSimDevice, keysFor, type SimDevice } from '../../support/sim-device';
+import { createSimDevice, keysFor } from '../../support/sim-device';
+import { bucketMetadata, useSimDevices } from '../../support/sim-device';
 
-const devices: SimDevice[] = [];
-async function device(name: string, store: MemoryStore) {
-  const d = await createSimDevice({ name, store });
-  devices.push(d);
-  return d;
-}
-afterEach(() => {
-  while (devices.length) devices.pop()!.close();
-});
-
-async function metadata(store: MemoryStore) {
-  const r = await store.get('metadata.json');
-  if (r.kind !== 'found') throw new Error('no metadata.json');
-  return parseMetadata(r.body);
-}
+const sims = useSimDevices();
+const device = sims.device;
+const metadata = bucketMetadata;
 
 /** A store that counts the writes the engine sends. */
 function countingPuts(store: MemoryStore) {
@@ -51,7 +40,7 @@ describe('exact values between two of our devices', () => {
 
     const { store: watched, counts } = countingPuts(store);
     const b = await createSimDevice({ name: 'B', store: watched });
-    devices.push(b);
+    sims.keep(b);
     const r = await b.sync({ full: true });
     expect(r.errors).toEqual([]);
     expect(r.downloaded).toEqual(['ATTACHMENT_untyped']);
