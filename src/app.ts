@@ -181,7 +181,6 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     engine: SyncEngine;
     backups: BackupService;
     runtime: SyncRuntime<CycleResult, ChangedKey>;
-    confirmed: Set<string>;
   }
 
   async function startSession(cfg: ResolvedConfig): Promise<Session> {
@@ -213,7 +212,6 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       beforeWrites: () => probing ?? Promise.resolve(),
     });
     const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => log[level](message) });
-    const confirmed = new Set<string>();
     let lastFull = 0;
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
     /** The capability probe while it runs (see run below). */
@@ -264,7 +262,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         const taken = dirty.take(dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
         setStatus({ state: 'syncing', error: undefined });
         try {
-          const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
+          const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])) });
           await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
           if (full) lastFull = now;
           const failed = new Set(r.failedKeys);
@@ -297,7 +295,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         }
       },
     });
-    return { provider, engine, backups, runtime, confirmed };
+    return { provider, engine, backups, runtime };
   }
 
   /**
@@ -453,8 +451,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         async restore(folder) {
           try {
             const o = await backupService().restoreBackup(folder, { onProgress: progress });
-            // The user asked for these deletions: the mass-deletion guard must not hold them on this device.
-            for (const k of o.tombstoned) session?.confirmed.add(k);
+            // Journaled as this device's own commits: a stale writer's copy over them is repaired, and the
+            // deletions the user asked for here are not held by the mass-deletion guard (cycle-plan.ts).
             await session?.engine.adoptCommits(o.committed);
             if (session) await api.syncNow().catch(() => {});
             return { ok: true, message: describeRestoreOutcome(o) };

@@ -5,8 +5,10 @@
  */
 import type { Cycle } from './cycle-context';
 import type { EngineEnv, LocalInfo } from './engine-types';
-import { entriesToDrop, guardCounts, mayDelete, planInputs, selectPulls, writesAnything } from './plan-inputs';
-import { plan as makePlan, type Action } from './planner';
+import { entriesToDrop, guardCounts, mayDeleteAnew, planInputs, selectPulls, writesAnything } from './plan-inputs';
+import { isTombstone } from '../cloud/types';
+import { entryIdentity } from './commit-journal';
+import { plan as makePlan, type Action, type KeyInput } from './planner';
 
 /** The plan of one attempt and what follows from it, beside the cycle. */
 export interface PlannedCycle {
@@ -23,30 +25,47 @@ export interface PlannedCycle {
 
 export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap<string, LocalInfo>): Promise<PlannedCycle> {
   const { base, host } = env.deps;
-  const { req, report, remote, baseMap, baseCount, heldBefore, answer } = cycle;
+  const { report, remote, baseMap, baseCount, heldBefore, answer } = cycle;
   const items = remote.meta.items;
   const inputs = planInputs(cycle.candidates, local, baseMap, items, cycle.concurrent);
-  // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
+  // The guard's measures, read only when the plan may delete something new: what the base knows live, what
+  // TypingMind holds. Without them the planner is given counts under which nothing looks empty or massive.
   const complete = cycle.full || remote.changed;
-  const counts = mayDelete(inputs, heldBefore)
+  const anew = mayDeleteAnew(inputs, heldBefore);
+  const counts = anew
     ? guardCounts(complete ? baseMap : await base.all(), cycle.listing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })), (k) => host.isExcluded(k))
     : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
-  const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
+  const own = await ownTombstones(env, cycle, inputs);
   const plan = makePlan(inputs, {
     ...counts,
     threshold: env.opt.massDeleteThreshold,
     held: heldBefore,
-    confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
-    restore: answer === 'restore' ? heldAnswered : undefined,
+    confirmed: answer === 'delete' ? new Set([...heldBefore, ...own]) : own,
+    restore: answer === 'restore' ? heldBefore : undefined,
   });
   report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
-  report.holdReason = plan.holdReason;
-  if (plan.holdReason) env.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
+  // Still the same question (nothing new to delete): asked in the words it was first asked in.
+  report.holdReason = !anew && plan.held.length ? (cycle.state.holdReason ?? plan.holdReason) : plan.holdReason;
+  if (report.holdReason) env.log('warn', report.holdReason, { keys: plan.held.map((a) => a.key) });
   // Remembered until answered, across cycles and reloads; an answer is used once.
-  cycle.state = { ...cycle.state, held: report.held, holdReason: plan.holdReason, answer: undefined };
+  cycle.state = { ...cycle.state, held: report.held, holdReason: report.holdReason, answer: undefined };
 
   const dropKeys = entriesToDrop(cycle.state, items);
   const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.now);
   for (const k of waiting) cycle.memo.waiting.add(k);
   return { local, actions: plan.actions, hasWrites: writesAnything(plan.actions), dropKeys, pulls };
+}
+
+/**
+ * Tombstones in the index that this device wrote itself and still journals (a restore run in any tab of this
+ * browser adopts its commits into the journal): applying them here is carrying out the user's own decision,
+ * so the mass-deletion guard does not ask about them again. Read only when the index holds tombstones for
+ * the candidates.
+ */
+async function ownTombstones(env: EngineEnv, cycle: Cycle, inputs: readonly KeyInput[]): Promise<Set<string>> {
+  const keys = inputs.filter((i) => i.remote.kind === 'tombstone').map((i) => i.key);
+  if (keys.length === 0) return new Set();
+  const journal = cycle.journal ?? (await env.deps.base.journal());
+  const items = cycle.remote.meta.items;
+  return new Set(keys.filter((k) => journal[k] && items[k] && isTombstone(journal[k].entry) && entryIdentity(journal[k].entry) === entryIdentity(items[k])));
 }

@@ -677,9 +677,16 @@ describe('the mass-deletion guard, as cycles run it', () => {
     expect(r.holdReason).toMatch(/looks empty/);
     expect(Object.values((await metadata(store)).items).filter(isTombstone)).toHaveLength(0);
 
-    // The question stays asked across cycles (and reloads: it is in the sync state), and is never dropped.
+    // The question stays asked across cycles (and reloads: it is in the sync state), and is never dropped;
+    // asking it again does not read the whole base nor list the whole store every cycle.
+    const deps = depsOf(a.engine);
+    const listKeys = vi.spyOn(deps.host, 'listKeys');
+    const baseAll = vi.spyOn(deps.base, 'all');
     const again = await a.sync();
     expect(again.held).toHaveLength(13);
+    expect(again.holdReason).toMatch(/looks empty/);
+    expect(listKeys).not.toHaveBeenCalled();
+    expect(baseAll).not.toHaveBeenCalled();
     expect((await a.engine.held()).keys).toHaveLength(13);
 
     await a.engine.answerHeld('restore');
