@@ -28,6 +28,11 @@ export interface SyncReport {
   deleted: string[];
   conflicts: string[];
   errors: { key: string; message: string }[];
+  /**
+   * Keys left for a following cycle because another device is writing them right now, or they changed here
+   * during the sync: not errors (each settles within a cycle or two, at most after a couple of minutes).
+   */
+  deferred: { key: string; message: string }[];
   /** Requests sent to the cloud during this cycle. */
   requests: number;
   durationMs: number;

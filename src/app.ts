@@ -262,7 +262,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         const taken = dirty.take(dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
         setStatus({ state: 'syncing', error: undefined });
         try {
-          const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])) });
+          const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), retryFailed: trigger === 'manual' });
           await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
           if (full) lastFull = now;
           const failed = new Set(r.failedKeys);

@@ -7,6 +7,7 @@ import type { Metadata, MetadataEntry } from '../cloud/types';
 import type { ItemType, LocalKey } from '../host/types';
 import type { BaseRecord, ConflictRecord, JournalRecord, SyncState } from './base-store';
 import type { Journal, PendingCommit } from './commit-journal';
+import { isCloudSyncError } from '../errors';
 import type { CycleMemo, CycleRequest, CycleResult, EngineEnv } from './engine-types';
 import type { Encoded } from './item-codec';
 import { classifyFailure } from './retry';
@@ -85,6 +86,11 @@ export interface Cycle {
   readonly heldBefore: ReadonlySet<string>;
   /** The user's answer to them, from this request or from any tab (the sync state). */
   readonly answer?: 'delete' | 'restore';
+  /**
+   * The time the failed keys' back-offs are measured against: `now`, or past every back-off when the user
+   * asked for this sync (`retryFailed`).
+   */
+  readonly retryClock: number;
   /** The keys this cycle looks at (cycle-candidates.ts). */
   candidates: Map<string, ItemType | undefined>;
   readonly out: CycleOutput;
@@ -111,7 +117,9 @@ export function emptyOutput(repairs: Record<string, MetadataEntry>, journalDone:
  */
 export function failKey(env: EngineEnv, cycle: Cycle, key: string, e: unknown): void {
   const { failure, stopsCycle } = classifyFailure(e);
-  cycle.report.errors.push({ key, message: failure.message });
+  // Another device's write in flux, or a change here during the sync: the key is tried again next cycle (it is
+  // transient), and it is not the user's problem unless it lasts, which inFluxMs bounds.
+  (isCloudSyncError(e, 'sync-conflict') ? cycle.report.deferred : cycle.report.errors).push({ key, message: failure.message });
   cycle.memo.failures.set(key, failure);
   env.log('warn', `Could not sync "${key}": ${failure.message}`);
   if (stopsCycle) throw e;

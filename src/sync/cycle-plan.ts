@@ -51,7 +51,7 @@ export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap
   cycle.state = { ...cycle.state, held: report.held, holdReason: report.holdReason, answer: undefined };
 
   const dropKeys = entriesToDrop(cycle.state, items);
-  const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.now);
+  const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.retryClock);
   for (const k of waiting) cycle.memo.waiting.add(k);
   return { local, actions: plan.actions, hasWrites: writesAnything(plan.actions), dropKeys, pulls };
 }

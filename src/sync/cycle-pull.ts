@@ -5,7 +5,7 @@
  * next, so they are committed before anything goes up (cycle-commit.ts, commitPulled).
  */
 import { isCloudSyncError } from '../errors';
-import type { LiveEntry } from '../cloud/types';
+import type { LiveEntry, MetadataEntry } from '../cloud/types';
 import { mapPool } from '../runtime/pool';
 import { entrySig } from './commit-journal';
 import { failKey, type Cycle } from './cycle-context';
@@ -72,19 +72,33 @@ async function pullAll(env: EngineEnv, cycle: Cycle, planned: PlannedCycle, proo
   await writer?.drain();
 }
 
-/** Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle). */
+/**
+ * Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle).
+ * A deletion held for the user's answer may be answered after its tombstone expired from the index: then the
+ * key is typed from the base, and with nothing left on either side its base record goes.
+ */
 async function deleteLocal(env: EngineEnv, cycle: Cycle, planned: PlannedCycle): Promise<void> {
   const items = cycle.remote.meta.items;
   for (const a of ofKind(planned.actions, 'delete-local')) {
-    const e = items[a.key];
+    const e = items[a.key] as MetadataEntry | undefined;
     try {
-      const still = await localHash(env, a.key, e.type);
+      const type = e?.type ?? cycle.baseMap.get(a.key)?.type;
+      if (!type) throw new Error(`${a.key} is neither in the index nor in this device's sync records.`);
+      const still = await localHash(env, a.key, type);
       if (still !== planned.local.get(a.key)?.hash) continue;
-      await env.deps.host.delete(a.key, e.type);
-      cycle.out.basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+      await env.deps.host.delete(a.key, type);
+      if (e) cycle.out.basePut.push({ key: a.key, type, kind: 'tombstone', sig: entrySig(e) });
+      else cycle.out.baseRemove.push(a.key);
       cycle.report.deleted.push(a.key);
     } catch (err) {
       failKey(env, cycle, a.key, err);
+      // An answered deletion that could not be applied is still the user's question: asked again, never
+      // taken for an item whose entry vanished (which would be published again).
+      if (cycle.heldBefore.has(a.key)) {
+        const held = { key: a.key, kind: 'delete-local' as const };
+        cycle.report.held.push(held);
+        cycle.state = { ...cycle.state, held: [...(cycle.state.held ?? []), held] };
+      }
     }
   }
 }

@@ -70,6 +70,7 @@ export async function readCycle(env: EngineEnv, req: CycleRequest, memo: CycleMe
     dirty,
     heldBefore,
     answer: req.answer ?? state.answer,
+    retryClock: req.retryFailed ? Number.MAX_SAFE_INTEGER : now,
     candidates: new Map(),
     out: emptyOutput(repairs, judged?.drop ?? []),
   };

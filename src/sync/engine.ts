@@ -78,7 +78,7 @@ export class SyncEngine {
     this.requests = 0;
     const memo: CycleMemo = {
       uploaded: new Map(),
-      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false, dropped: [] },
+      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], deferred: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false, dropped: [] },
       failures: new Map(),
       waiting: new Set(),
     };
@@ -202,7 +202,7 @@ function candidateSources(cycle: Cycle, isExcluded: (key: string) => boolean): C
     dirty: cycle.dirty,
     retry: state.retry,
     pointed: [...Object.keys(cycle.repairs), ...cycle.concurrent.keys(), ...cycle.heldBefore, ...(state.drop ?? [])],
-    now: cycle.now,
+    now: cycle.retryClock,
     isExcluded,
   };
 }
