@@ -21,7 +21,7 @@
  * owns the order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes
  * the work.
  */
-import type { MetadataEntry } from '../cloud/types';
+import type { Metadata, MetadataEntry } from '../cloud/types';
 import type { ItemType } from '../host/types';
 import type { ConflictRecord } from './base-store';
 import { entrySig } from './commit-journal';
@@ -34,6 +34,7 @@ import { pullPhase } from './cycle-pull';
 import { goesUp, pushPhase } from './cycle-push';
 import { readCycle } from './cycle-read';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LogLevel } from './engine-types';
+import { lastIndex } from './last-index';
 import { readCandidates } from './local-read';
 import { SentObjects } from './own-objects';
 import { ParsedIndex } from './parsed-index';
@@ -119,6 +120,11 @@ export class SyncEngine {
     await pushPhase(env, cycle, planned);
     if (publishes(cycle, planned)) await writeIndex(env, cycle, planned);
     return finishCycle(env, cycle);
+  }
+
+  /** metadata.json as this device last read or wrote it (no request); undefined before the first sync. */
+  lastIndex(): Promise<Metadata | undefined> {
+    return lastIndex(this.env);
   }
 
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */

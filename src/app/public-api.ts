@@ -1,0 +1,57 @@
+/**
+ * `window.typingMindCloudSync` (src/api.ts) over the app, plus the two lookups every use case needs: the
+ * running session, and the backups of this page (the session's, or NoSync's backups-only service).
+ */
+import type { ApiEvent, CloudSyncApi } from '../api';
+import { describeBackupOutcome, type BackupOutcome, type BackupService } from '../backup';
+import { CloudSyncError } from '../errors';
+import type { AppContext, Session } from './context';
+
+export function requireSession(ctx: AppContext): Session {
+  if (ctx.session) return ctx.session;
+  if (ctx.config?.noSync) throw new CloudSyncError('sync-disabled', 'Sync is turned off on this page (the URL has ?nosync).');
+  throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to enter your storage settings and password.');
+}
+
+export function backupService(ctx: AppContext): BackupService {
+  return ctx.backupsOnly ?? requireSession(ctx).backups;
+}
+
+/** A named snapshot; a syncing page syncs first, so it holds this device's latest edits too (as the original). */
+export async function takeSnapshot(ctx: AppContext, name: string): Promise<BackupOutcome> {
+  const backups = backupService(ctx);
+  // In NoSync mode it is taken of the cloud as it is.
+  if (ctx.session) await ctx.session.runtime.syncNow().catch((e) => ctx.log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
+  const outcome = await backups.createSnapshot(name, { onProgress: ctx.progress });
+  ctx.log.info(describeBackupOutcome(outcome));
+  return outcome;
+}
+
+export function createPublicApi(ctx: AppContext, ready: Promise<void>): CloudSyncApi {
+  return {
+    version: __CLOUDSYNC_VERSION__,
+    ready,
+    get status() {
+      return { ...ctx.store.status() };
+    },
+    async syncNow() {
+      return requireSession(ctx).runtime.syncNow();
+    },
+    async answerHeldDeletions(answer: 'delete' | 'restore') {
+      const s = requireSession(ctx);
+      // Recorded in the sync state, where the cycle of whichever tab leads reads it.
+      await s.engine.answerHeld(answer);
+      return s.runtime.syncNow();
+    },
+    async runDailyBackup() {
+      return ctx.dailyBackup(requireSession(ctx).backups); // no daily backups in NoSync mode, as the original
+    },
+    createSnapshot: (name: string) => takeSnapshot(ctx, name),
+    async listBackups() {
+      return backupService(ctx).listBackups();
+    },
+    on(event: ApiEvent, listener: (payload: unknown) => void) {
+      return ctx.bus.on(event, listener as never);
+    },
+  };
+}
