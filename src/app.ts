@@ -26,6 +26,8 @@ import { SyncEngine, type CycleResult } from './sync/engine';
 import type { UiController } from './ui/controller';
 import { mountUi } from './ui';
 import { showReloadNotice } from './ui/reload-notice';
+import { createHistoryApi, createHistoryController } from './chat-history-api';
+import { createChatHistory, type ChatHistory } from './recovery/chat-history';
 
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
 const BACKSTOP_MS = 10 * 60_000;
@@ -112,6 +114,16 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     if (status.pending !== dirty.size) setStatus({});
   });
 
+  // One chat back from any backup: restored keys are marked changed and synced, like any edit.
+  const historyApi = createHistoryApi(() => {
+    const s = requireSession();
+    const publish = async (changes: ChangedKey[]) => {
+      dirty.mark(changes);
+      s.runtime.noteLocalChange(changes);
+      await s.runtime.syncNow().catch(() => {}); // its outcome is reported through the status
+    };
+    return { history: s.history, publish };
+  });
   const controller = makeController();
   // The button appears as soon as TypingMind's sidebar does, configured or not.
   const ui = mountUi(win.document, controller);
@@ -182,6 +194,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     backups: BackupService;
     runtime: SyncRuntime<CycleResult, ChangedKey>;
     confirmed: Set<string>;
+    history: ChatHistory;
   }
 
   async function startSession(cfg: ResolvedConfig): Promise<Session> {
@@ -297,7 +310,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         }
       },
     });
-    return { provider, engine, backups, runtime, confirmed };
+    const history = createChatHistory({ store: provider.store, keys: cfg.keys!, host });
+    return { provider, engine, backups, runtime, confirmed, history };
   }
 
   /**
@@ -517,11 +531,15 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
           }
         },
       },
+      history: createHistoryController(historyApi),
       logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
     };
   }
 
   const api: CloudSyncApi = {
+    findChats: historyApi.findChats,
+    chatVersions: historyApi.chatVersions,
+    restoreChatVersion: historyApi.restoreChatVersion,
     version: __CLOUDSYNC_VERSION__,
     ready,
     get status() {

@@ -9,7 +9,7 @@
  * the caller marks those keys changed, and the next sync cycle publishes them through the one commit path,
  * as any edit (edit beats delete, so a deleted chat comes back everywhere).
  */
-import { backupFolderName, isChatKey } from '../cloud';
+import { backupFolderName, backupManifestKey, isChatKey, parseManifest } from '../cloud';
 import { isTombstone, type LiveEntry, type Metadata } from '../cloud/types';
 import { CloudSyncError } from '../errors';
 import type { ChangedKey, HostStore } from '../host/types';
@@ -68,7 +68,8 @@ export interface RestoredChat {
 export interface ChatHistory {
   search(query: string, options?: RequestOptions): Promise<ChatHit[]>;
   versions(key: string, options?: RequestOptions): Promise<{ versions: ChatVersion[]; problems: string[] }>;
-  restore(version: Pick<ChatVersion, 'key' | 'source'>, mode: 'replace' | 'copy', options?: RequestOptions): Promise<RestoredChat>;
+  /** `folder`: the version's source (`ChatVersion.source.folder`); null for the live data. */
+  restore(key: string, folder: string | null, mode: 'replace' | 'copy', options?: RequestOptions): Promise<RestoredChat>;
 }
 
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -169,22 +170,21 @@ export function createChatHistory(deps: ChatHistoryDeps): ChatHistory {
       return { versions, problems };
     },
 
-    async restore(version, mode, options = {}) {
-      const { folder } = version.source;
+    async restore(chatKey, folder, mode, options = {}) {
       const { meta } = await readSourceIndex(store, folder, options);
-      const d = await readChat(folder, meta, version.key, options);
+      const d = await readChat(folder, meta, chatKey, options);
       if (!d || d.value === null || typeof d.value !== 'object') {
         throw new CloudSyncError('not-found', `That version of the chat is no longer in ${folder === null ? 'the cloud data' : `the backup "${backupFolderName(folder)}"`}. Nothing was changed.`);
       }
       const at = now();
       const chat = d.value as Record<string, unknown>;
       // A new updatedAt: to every device (and the original extension, which compares it) this is the newest edit.
-      let key = version.key;
+      let key = chatKey;
       let value: Record<string, unknown> = { ...chat, updatedAt: touched(chat.updatedAt ?? new Date(at), at) };
       if (mode === 'copy') {
         const id = (deps.newChatId ?? randomChatId)();
         key = `CHAT_${id}`;
-        const when = new Date(version.source.created || at).toISOString().slice(0, 10);
+        const when = new Date((await sourceTime(folder, meta, options)) || at).toISOString().slice(0, 10);
         value = { ...value, chatTitle: `${chatTitle(chat)} (restored from ${when})` };
         if ('id' in chat || !('chatID' in chat)) value.id = id;
         if ('chatID' in chat) value.chatID = id;
@@ -211,6 +211,17 @@ export function createChatHistory(deps: ChatHistoryDeps): ChatHistory {
       return { key, mode, attachments, missingAttachments, changes };
     },
   };
+
+  /** When the source was made: a backup's manifest says it; the live data's is its last sync. */
+  async function sourceTime(folder: string | null, meta: Metadata, options: RequestOptions): Promise<number> {
+    if (folder === null) return meta.lastSync;
+    const res = await store.get(backupManifestKey(folder), options);
+    try {
+      return res.kind === 'found' ? parseManifest(res.body, backupManifestKey(folder)).created : meta.lastSync;
+    } catch {
+      return meta.lastSync;
+    }
+  }
 
   async function readBlob(folder: string | null, meta: Metadata, key: string, options: RequestOptions) {
     const entry = liveEntry(meta, key);

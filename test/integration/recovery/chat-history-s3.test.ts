@@ -74,7 +74,7 @@ describe.each(FIXTURE_BUCKETS)('chat history on the bucket the original %s wrote
     const snap = versions.find((v) => v.source.kind === 'snapshot')!;
     expect(snap.deleted).toBe(true);
     expect(snap.messageCount).toBe(seeded.messages.length);
-    const restored = await history.restore(snap, 'replace');
+    const restored = await history.restore(snap.key, snap.source.folder, 'replace');
     expect(restored).toMatchObject({ key: 'CHAT_deleteme01', attachments: [], missingAttachments: [] });
     const back = (await dev.read('CHAT_deleteme01')) as { messages: unknown[]; updatedAt: unknown };
     expect(back.messages).toEqual(JSON.parse(JSON.stringify(seeded.messages)));
@@ -115,7 +115,7 @@ describe('chat history on a bucket this build wrote (s3rver)', () => {
       ['snapshot', 2],
     ]);
     expect(versions[1].lastMessage).toBe('nice');
-    const restored = await history.restore(versions[1], 'copy');
+    const restored = await history.restore(versions[1].key, versions[1].source.folder, 'copy');
     expect(restored).toMatchObject({ key: 'CHAT_copy00000001', attachments: ['ATTACHMENT_diagram-0001.png'], missingAttachments: [] });
     const copy = (await dev.read('CHAT_copy00000001')) as typeof chat;
     expect(copy.id).toBe('copy00000001');
