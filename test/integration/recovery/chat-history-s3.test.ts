@@ -87,9 +87,16 @@ describe.each(FIXTURE_BUCKETS)('chat history on the bucket the original %s wrote
   });
 });
 
-describe('chat history on a bucket this build wrote (s3rver)', () => {
+// The restore is published by the sync cycle's one commit path: on a store that honours conditional writes
+// (the proxy) and on plain s3rver, which silently ignores them.
+describe.each([
+  ['honours preconditions', false],
+  ['plain s3rver, ignores preconditions', true],
+] as const)('chat history on a bucket this build wrote (s3rver, %s)', (_label, plain) => {
   it('a copy beside the current chat, with the attachment it refers to; the current chat is untouched', async () => {
-    const store = await s3.freshStore('hist-ours');
+    const store = plain
+      ? await s3.freshStore('hist-plain', { endpoint: s3.server.directEndpoint, capabilities: { conditionalPut: false, conditionalGet: false } })
+      : await s3.freshStore('hist-ours', { capabilities: { conditionalPut: true, conditionalGet: true } });
     const password = 'history password';
     const dev = await devices.device('a', store, password);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 9, 9]);
