@@ -36,10 +36,15 @@ describe.each(FIXTURE_BUCKETS)('cloudsync-export on the bucket the original %s w
     await s3.server.createBucket(bucket);
     await seedStoreFromFixture(s3.store({ bucket }), fx);
     const out = join(tempDir(), 'out');
+    s3.server.proxy.reset();
     const run = await runExportCli(s3Args(bucket, out), secrets(fx.password));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Exported the live data to .*: 23 items \(11 chats, \d attachments\)/);
+    // Each object is read once (the password's proof reads are reused), plus the index; nothing is written.
+    const requests = s3.server.proxy.stats().requests.filter((r) => r.key !== '');
+    expect(requests.filter((r) => r.method === 'GET').length).toBe(24);
+    expect(requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')).toEqual([]);
     const folder = readExportFolder(out);
     const compared = compareWithFixture(fx, folder, null, check);
     expect(compared.length).toBe(23);
