@@ -47,6 +47,7 @@ S3 and S3-compatible storage:
   --secret-access-key S      secret access key       (or CLOUDSYNC_SECRET_ACCESS_KEY / AWS_SECRET_ACCESS_KEY, or a prompt)
 Google Drive:
   --drive-token T            an OAuth access token with a Drive scope (or CLOUDSYNC_DRIVE_TOKEN, or a prompt)
+  --drive-api URL            Google's API origin (default https://www.googleapis.com; for tests and proxies)
 Both:
   --password P               the encryption password (or CLOUDSYNC_PASSWORD, or a prompt)
   --backup NAME              export one backup (its folder, e.g. typingmind-backup-20261122, or a snapshot's name)

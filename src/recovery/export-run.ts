@@ -89,9 +89,9 @@ export async function runExport(opts: ExportRunOptions): Promise<ExportSummary> 
 
   await sink.open();
   const itemNames = safeFileNames(live.map(([k]) => k));
-  const types = new Map(live.map(([k, e]) => [k, e]));
+  const entries = new Map(live);
   const attachmentExt = (key: string): string => {
-    const e = types.get(key)!;
+    const e = entries.get(key)!;
     const ext = extensionForMime(typeof e.blobType === 'string' ? e.blobType : typeof e.tcsBlobType === 'string' ? e.tcsBlobType : '');
     // "photo.jpg" stays photo.jpg, not photo.jpg.jpg; safeFileNames keeps names unique all the same.
     return escapeKey(key).toLowerCase().endsWith(ext) ? '' : ext;
