@@ -12,6 +12,7 @@ import type { ProviderHandle } from '../provider-factory';
 import type { GoogleAuth } from '../providers/gdrive/google-auth';
 import type { GestureRenewal } from '../providers/gdrive/gesture-renewal';
 import type { EventBus, Log, Logger, SyncRuntime } from '../runtime';
+import type { ChatHistory } from '../recovery/chat-history';
 import type { BaseStore } from '../sync/base-store';
 import type { CycleResult, SyncEngine } from '../sync/engine';
 import type { ClosableHostStore } from '../host/host-store';
@@ -28,6 +29,8 @@ export interface Session {
   base: BaseStore;
   backups: BackupService;
   runtime: SyncRuntime<CycleResult, ChangedKey>;
+  /** One chat back from any backup (recovery/chat-history.ts). */
+  history: ChatHistory;
 }
 
 export interface AppContext {

@@ -3,6 +3,7 @@
  * (which keys go up, the engine's cycle, what the status says after it, the daily backup). Also what a
  * failure and an expired Google sign-in do to the status.
  */
+import { createChatHistory } from '../recovery/chat-history';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { ResolvedConfig } from '../config';
 import { createHostStore } from '../host/host-store';
@@ -122,7 +123,8 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
       });
   };
 
-  const session: Session = { provider, engine, host, base, backups, runtime: undefined as never };
+  const history = createChatHistory({ store: provider.store, keys: cfg.keys!, host });
+  const session: Session = { provider, engine, host, base, backups, history, runtime: undefined as never };
 
   const runCycle = async ({ trigger }: { trigger: string }): Promise<CycleResult> => {
     if (!capabilitiesKnown && provider.store.kind === 's3' && !probing) startProbe();

@@ -5,7 +5,9 @@
 import type { ApiEvent, CloudSyncApi } from '../api';
 import { describeBackupOutcome, type BackupOutcome, type BackupService } from '../backup';
 import { CloudSyncError } from '../errors';
+import type { ChangedKey } from '../host/types';
 import type { AppContext, Session } from './context';
+import { createHistoryApi } from './history-api';
 
 export function requireSession(ctx: AppContext): Session {
   if (ctx.session) return ctx.session;
@@ -27,8 +29,27 @@ export async function takeSnapshot(ctx: AppContext, name: string): Promise<Backu
   return outcome;
 }
 
-export function createPublicApi(ctx: AppContext, ready: Promise<void>): CloudSyncApi {
+/**
+ * One chat back from any backup, over the session's history: the restored keys are marked changed and synced,
+ * like any edit, so they go out through the one commit path.
+ */
+export function historyApiOf(ctx: AppContext): ReturnType<typeof createHistoryApi> {
+  return createHistoryApi(() => {
+    const s = requireSession(ctx);
+    const publish = async (changes: ChangedKey[]) => {
+      ctx.dirty.mark(changes);
+      s.runtime.noteLocalChange(changes);
+      await s.runtime.syncNow().catch(() => {}); // its outcome is reported through the status
+    };
+    return { history: s.history, publish };
+  });
+}
+
+export function createPublicApi(ctx: AppContext, ready: Promise<void>, history = historyApiOf(ctx)): CloudSyncApi {
   return {
+    findChats: history.findChats,
+    chatVersions: history.chatVersions,
+    restoreChatVersion: history.restoreChatVersion,
     version: __CLOUDSYNC_VERSION__,
     ready,
     get status() {

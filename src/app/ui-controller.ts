@@ -14,6 +14,8 @@ import { refreshCounts } from './diagnostics-counts';
 import type { CloudSyncApi } from '../api';
 import { probeSteps, settingsStep } from './setup-check';
 import { backupsController, conflictsController, deletedController } from './ui-lists';
+import { createHistoryController } from './history-api';
+import { historyApiOf } from './public-api';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -98,6 +100,7 @@ export function createUiController(ctx: AppContext, api: CloudSyncApi): UiContro
     backups: backupsController(ctx, api),
     conflicts: conflictsController(ctx),
     deleted: deletedController(ctx, api),
+    history: createHistoryController(historyApiOf(ctx)),
     logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
   };
 }

@@ -4,7 +4,7 @@
  * providers or the engine: the app (src/app/ui-controller.ts) implements this over them. Tests give the UI a
  * small double of it (test/support/ui-controller.ts).
  */
-import type { BackupInfo, ProgressEvent, SyncReport, SyncStatus } from '../api';
+import type { BackupInfo, ChatMatch, ChatVersionInfo, ProgressEvent, SyncReport, SyncStatus } from '../api';
 import type { SettingsForm, SettingsProblem } from '../config/settings-model';
 
 export type { SettingsForm, SettingsProblem, SettingsField } from '../config/settings-model';
@@ -137,6 +137,14 @@ export interface ConflictsController {
   dismiss(id: number): Promise<ActionOutcome>;
 }
 
+/** "History": one chat back from any backup (issue 17). */
+export interface HistoryController {
+  search(query: string): Promise<ChatMatch[]>;
+  versions(key: string): Promise<{ versions: ChatVersionInfo[]; problems: string[] }>;
+  /** Puts the version on this device, as the chat or as a copy beside it; it syncs out like any edit. */
+  restore(key: string, folder: string | null, mode: 'replace' | 'copy'): Promise<ActionOutcome>;
+}
+
 export interface UiController {
   /** The current state (see UiSnapshot). */
   snapshot(): UiSnapshot;
@@ -170,6 +178,8 @@ export interface UiController {
   deleted?: DeletedController;
   /** When present, the modal shows "Conflicts". */
   conflicts?: ConflictsController;
+  /** When present, the modal shows "History" (one chat back from any backup). */
+  history?: HistoryController;
   /** When present, the modal shows a log viewer (for browsers without developer tools). Newest last. */
   logLines?(): string[];
 }

@@ -14,6 +14,7 @@ import { buildBackups } from './sections/backups';
 import { buildCommonSettings } from './sections/common-settings';
 import { buildConflicts } from './sections/conflicts';
 import { buildDeletedItems } from './sections/deleted-items';
+import { buildHistory } from './sections/history';
 import { buildLogViewer } from './sections/log-viewer';
 import { buildDiagnostics } from './sections/diagnostics';
 import { buildProgress } from './sections/progress';
@@ -75,8 +76,9 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const common = buildCommonSettings(doc);
   const deleted = controller.deleted ? buildDeletedItems(doc, controller.deleted, say) : undefined;
   const conflicts = controller.conflicts ? buildConflicts(doc, controller.conflicts, say) : undefined;
+  const history = controller.history ? buildHistory(doc, controller.history, say) : undefined;
   const log = controller.logLines ? buildLogViewer(doc, () => controller.logLines!()) : undefined;
-  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, conflicts?.section, log?.section].filter(
+  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, conflicts?.section, history?.section, log?.section].filter(
     (x): x is Section => x !== undefined,
   );
   wireAccordion(sections);
@@ -88,6 +90,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   loadOnOpen(backups?.section, () => void backups!.reload(state?.configured ?? false));
   loadOnOpen(deleted?.section, () => void deleted!.reload(state?.configured ?? false));
   loadOnOpen(conflicts?.section, () => void conflicts!.reload());
+  loadOnOpen(history?.section, () => history!.reload(state?.configured ?? false));
 
   // ---- bottom
   const logging = h(doc, 'input', { type: 'checkbox', id: 'console-logging-toggle' });
