@@ -2,8 +2,9 @@
  * Whose main-thread time it was. Chromium's counters (TaskDuration, ScriptDuration) add up the whole page, and
  * the stand-in page redraws its list of every chat after each sync, so they grow with the library whatever the
  * extension does. These split them, pure functions over what the page and the profiler hand back:
- *  - `ownScriptMs`: the time of a CPU profile's samples whose stack holds a frame of the bundle (the extension
- *    running, or a built-in it called: JSON.parse, structured clone, crypto);
+ *  - `ownScriptMs`: the time of a CPU profile's samples whose innermost script frame is the bundle's: the
+ *    extension running, or a built-in it called (JSON.parse, structured clone, IndexedDB, crypto). A host
+ *    listener the extension calls (an event handler of the page) is the host's time, not ours;
  *  - `longTaskSummary`: the page's long tasks (PerformanceObserver 'longtask', every task over 50 ms) in a
  *    window, and how many passed the 100 ms that issue 16 allows.
  */
@@ -16,7 +17,10 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** ms of the profile's samples whose stack holds a frame whose script URL contains `urlPart`. */
+/**
+ * ms of the profile's samples whose innermost frame with a script URL has one containing `urlPart` (frames of
+ * built-ins have no URL: they count for the script that called them).
+ */
 export function ownScriptMs(profile: CpuProfile, urlPart: string): number {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -25,8 +29,9 @@ export function ownScriptMs(profile: CpuProfile, urlPart: string): number {
   const isOurs = (id: number): boolean => {
     const known = ours.get(id);
     if (known !== undefined) return known;
+    const own = url.get(id) ?? '';
     const p = parent.get(id);
-    const v = (url.get(id) ?? '').includes(urlPart) || (p !== undefined && isOurs(p));
+    const v = own ? own.includes(urlPart) : p !== undefined && isOurs(p);
     ours.set(id, v);
     return v;
   };

@@ -345,6 +345,7 @@ async function phases(
         const m1 = await readMetrics(a.session);
         const { profile } = await a.session.send('Profiler.stop');
         idle.ownScriptMs = Math.round(ownScriptMs(profile as CpuProfile, '/dist/cloudsync.js') * 10) / 10;
+        if (o.trace && i === 2) writeFileSync(join(resolve(repoRoot, o.outDir), `${o.label}-idle.cpuprofile`), JSON.stringify(profile));
         if (!r.ok) throw new Error(`syncNow() failed: ${r.message}`);
         idle.traffic = trafficOf(proxyA.stats().byMethod);
         idle.requestLog = requestLogOf(proxyA.stats().requests);
