@@ -18,6 +18,8 @@ import { createGoogleSignIn, createProvider, saveCapabilities, savedCapabilities
 import type { GoogleAuth } from './providers/gdrive/google-auth';
 import { createGestureRenewal, type GestureRenewal } from './providers/gdrive/gesture-renewal';
 import { probeStore } from './providers/probe';
+import { endpointProtocol } from './config/endpoint';
+import { parallelismFor } from './runtime/pool';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
 import { throttleProgress } from './runtime/progress-throttle';
 import { createBackupService, describeBackupOutcome, describeRestoreOutcome, type BackupOutcome, type BackupService } from './backup';
@@ -201,18 +203,20 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: feed });
     // Opened early (a failure there is met again here, with its own error).
     const base = (await takeEarlyBase()) ?? (await BaseStore.open(win.indexedDB));
+    // Transfers in flight: what the connection to the storage fits (6 over HTTP/1.1, more over HTTP/2).
+    const transfers = parallelismFor(provider.drive ? 'h2' : endpointProtocol(cfg.s3?.endpoint ?? ''));
     const engine = new SyncEngine({
       store: provider.store,
       host,
       base,
       keys: cfg.keys!,
       scope: provider.scope,
-      options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
+      options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win), concurrency: transfers },
       onProgress: progress,
       log: (level, message, data) => log[level](message, data),
       beforeWrites: () => probing ?? Promise.resolve(),
     });
-    const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => log[level](message) });
+    const backups = createBackupService({ store: provider.store, keys: cfg.keys!, concurrency: transfers, log: (level, message) => log[level](message) });
     const confirmed = new Set<string>();
     let lastFull = 0;
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;

@@ -36,7 +36,7 @@ export const DEFAULTS = {
   attachments: 20,
   chatKb: 20,
   attachmentKb: 200,
-  concurrency: 8,
+  concurrency: 6,
   syncInterval: 3600,
   quietMs: 3000,
   timeoutS: 600,
