@@ -35,10 +35,13 @@ export interface Phase {
   /** Layout + style recalculation time over the phase. */
   layoutStyleMs?: number;
   /**
-   * The page's long tasks from the extension's start to the end of the phase (initial upload and fresh device;
-   * PerformanceObserver 'longtask'). The host's own load comes before and is left out.
+   * The extension's long tasks from its start to the end of the phase (initial upload and fresh device): its
+   * script entry points over 50 ms, from the long animation frames' script attribution (GC and IndexedDB
+   * cloning inside them included).
    */
   longTasks?: LongTaskSummary;
+  /** The page's long tasks over the same time (PerformanceObserver 'longtask'), the host's own layout included. */
+  pageLongTasks?: LongTaskSummary;
   notes: string[];
   /** "METHOD key" of each request (preflights left out), for phases small enough to read them. */
   requestLog?: string[];
