@@ -91,10 +91,14 @@ export interface EngineEnv {
   readonly sent: SentObjects;
 }
 
-/** A local item reduced to what the plan compares: its keyed hash (and a chat's fingerprint). */
+/**
+ * A local item reduced to what the plan compares: its keyed hash (and a chat's fingerprint). No hash when
+ * nothing compares it: a listed key that neither the base nor the index knows is uploaded whatever it holds,
+ * and its upload hashes it (local-read.ts).
+ */
 export interface LocalInfo {
   type: ItemType;
-  hash: string;
+  hash?: string;
   fingerprint?: string;
 }
 

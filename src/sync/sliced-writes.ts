@@ -10,12 +10,12 @@
 /** Writes per slice: a few ms of cloning each, even for the larger records. */
 export const WRITE_SLICE = 200;
 
-/** Queues `writes` in order, `slice` at a time (later ones still run after earlier ones, as if queued at once). */
-export function writeInSlices(writes: readonly (() => IDBRequest)[], slice = WRITE_SLICE): void {
+/** Queues `writes` (each makes one IDBRequest) in order, `slice` at a time (later ones still run after earlier ones, as if queued at once). */
+export function writeInSlices(writes: readonly (() => EventTarget)[], slice = WRITE_SLICE): void {
   let i = 0;
   const next = () => {
     const end = Math.min(i + slice, writes.length);
-    let last: IDBRequest | undefined;
+    let last: EventTarget | undefined;
     for (; i < end; i++) last = writes[i]();
     if (last && i < writes.length) last.addEventListener('success', next);
   };

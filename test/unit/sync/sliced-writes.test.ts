@@ -31,7 +31,7 @@ describe('writes in slices', () => {
     const tx = db.transaction('s', 'readwrite');
     const s = tx.objectStore('s');
     let issued = 0;
-    const writes = Array.from({ length: 250 }, (_, i) => () => (issued++, s.put({ key: `k${String(i).padStart(3, '0')}` })));
+    const writes: (() => EventTarget)[] = Array.from({ length: 250 }, (_, i) => () => (issued++, s.put({ key: `k${String(i).padStart(3, "0")}` })));
     // The same key put and then deleted, and deleted and then put: order decides.
     writes.push(() => (issued++, s.delete('k000')));
     writes.push(() => (issued++, s.delete('zz')), () => (issued++, s.put({ key: 'zz' })));
