@@ -29,7 +29,7 @@ export interface BenchOptions {
   network?: NetworkProfile;
 }
 
-export type ParsedArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help'; text: string };
+export type ParsedArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help'; text: string } | { kind: 'report'; outDir: string };
 
 export const DEFAULTS = {
   chats: 500,
@@ -61,6 +61,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --down MBIT         … and downlink bandwidth, Mbit/s (default unlimited)
                       The "home" profile is --rtt ${HOME_PROFILE.rttMs} --up ${HOME_PROFILE.upMbit} --down ${HOME_PROFILE.downMbit} (label "home").
   --no-markdown       do not rewrite BENCHMARKS.md
+  --report            run nothing: rewrite BENCHMARKS.md's tables from the results already in --out
   --trace             record Chromium traces of the initial upload, the first plain GETs and the first
                       fresh-device download (<out>/<label>-upload.trace.json, -baseline-get…, -download…,
                       with a .cpuprofile each; open in chrome://tracing or
@@ -122,8 +123,10 @@ export function parseBenchArgs(argv: readonly string[]): ParsedArgs {
     } else if (flag === '--out') o.outDir = value('--out bench-results');
     else if (flag === '--no-markdown') o.markdown = false;
     else if (flag === '--trace') o.trace = true;
+    else if (flag === '--report') continue;
     else throw new Error(`Unknown option "${arg}". Try: npm run bench -- --help`);
   }
+  if (argv.includes('--report')) return { kind: 'report', outDir: o.outDir };
   if (!o.label) {
     const standard = o.chats === DEFAULTS.chats && o.attachments === DEFAULTS.attachments && o.chatKb === DEFAULTS.chatKb && o.attachmentKb === DEFAULTS.attachmentKb;
     const dataset = standard ? '' : `chats-${o.chats}`;

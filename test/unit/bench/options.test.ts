@@ -31,6 +31,11 @@ describe('npm run bench options', () => {
     expect(run(['--rtt', '40', '--label', 'x']).label).toBe('x');
   });
 
+  it('takes --report as "rewrite the tables from the results on disk", with --out', () => {
+    expect(parseBenchArgs(['--report'])).toEqual({ kind: 'report', outDir: 'bench-results' });
+    expect(parseBenchArgs(['--report', '--out', 'elsewhere'])).toEqual({ kind: 'report', outDir: 'elsewhere' });
+  });
+
   it('answers --help with the usage text', () => {
     const p = parseBenchArgs(['--help']);
     expect(p.kind).toBe('help');
