@@ -4,6 +4,8 @@ import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
 import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
 import { SyncEngine } from '../../../src/sync/engine';
+import type { CloudStore } from '../../../src/providers/cloud-store';
+import { IgnoringStore } from '../../support/ignoring-store';
 import { createSimDevice, makeChat } from '../../support/sim-device';
 import { bucketMetadata, useSimDevices } from '../../support/sim-device';
 
@@ -851,9 +853,12 @@ describe('reads that race a writer, and keys no object name can hold', () => {
   });
 });
 
-describe('a first sync', () => {
+describe.each<[string, () => CloudStore]>([
+  ['a store that honours preconditions', () => createMemoryStore()],
+  ['a store that silently ignores them', () => new IgnoringStore({ claims: true })],
+])('a first sync, on %s', (_, makeStore) => {
   it('reads each local item once, by its upload, when neither the base nor the index knows it; a key the index knows is read to compare', async () => {
-    const store = createMemoryStore();
+    const store = makeStore();
     const b = await device('B', store);
     await b.put('CHAT_shared', makeChat('shared', ['same on both']));
     await b.sync({ full: true });
