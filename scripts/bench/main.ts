@@ -31,6 +31,11 @@ export async function main(argv: string[], ctx: RunContext): Promise<number> {
     process.stdout.write(parsed.text);
     return 0;
   }
+  if (parsed.kind === 'report') {
+    writeMarkdown(resolve(repoRoot, parsed.outDir));
+    process.stdout.write(`[bench] BENCHMARKS.md rewritten from ${parsed.outDir}.\n`);
+    return 0;
+  }
   const o = parsed.options;
   const outDir = resolve(repoRoot, o.outDir);
   mkdirSync(outDir, { recursive: true });
@@ -46,10 +51,14 @@ export async function main(argv: string[], ctx: RunContext): Promise<number> {
     if (phase && !phase.ok) process.stdout.write(`  ${name}: ${phase.error}\n`);
   }
   if (o.markdown) {
-    const md = join(repoRoot, 'BENCHMARKS.md');
-    const existing = existsSync(md) ? readFileSync(md, 'utf8') : undefined;
-    writeFileSync(md, spliceSection(existing, renderSection(readResults(outDir)), TEMPLATE));
+    writeMarkdown(outDir);
     process.stdout.write(`\n[bench] BENCHMARKS.md updated.\n`);
   }
   return 0;
+}
+
+function writeMarkdown(outDir: string): void {
+  const md = join(repoRoot, 'BENCHMARKS.md');
+  const existing = existsSync(md) ? readFileSync(md, 'utf8') : undefined;
+  writeFileSync(md, spliceSection(existing, renderSection(readResults(outDir)), TEMPLATE));
 }

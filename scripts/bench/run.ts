@@ -17,6 +17,7 @@ import { startS3Server, type S3TestServer } from '../../test/support/s3-server';
 import { bundleSize } from './bundle-size';
 import { fmtBytes, fmtMs } from './report';
 import { liveHeapBytes, openMetrics, readMetrics, sampleHeap } from './cdp';
+import { longTaskSummary, ownScriptMs, type CpuProfile, type LongTask } from './page-time';
 import type { BenchOptions } from './options';
 import { diffTraffic, meanInFlight, phaseSplit, requestLogOf, trafficOf } from './traffic';
 import type { BackupPhase, BaselinePhase, BenchResult, DownloadPhase, Phase, Traffic } from './types';
@@ -113,6 +114,9 @@ export async function runBench(o: BenchOptions, ctx: RunContext): Promise<BenchR
     await s3.createBucket(BASELINE_BUCKET);
     // Device A uses s3.proxy, device B its own proxy to the same s3rver: each device's traffic is counted apart.
     proxyB = await startS3Proxy(s3.directEndpoint, { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    // Each device gets its own simulated link (each proxy is one device's network), baselines included.
+    s3.proxy.setNetwork(o.network);
+    proxyB.setNetwork(o.network);
     admin = new S3Client({ region: s3.region, endpoint: s3.directEndpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
     await phases(h, s3, proxyB, admin, o, spec, ctx, result);
   } finally {
@@ -146,6 +150,8 @@ async function phases(
   const devices: Device[] = [];
   const newDevice = async (): Promise<Device> => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Before any script of the page: every long task from the start is seen, the bundle's first included.
+    await context.addInitScript(observeLongTasks);
     const page = await context.newPage();
     const logs: string[] = [];
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
@@ -181,7 +187,7 @@ async function phases(
       await api.ready;
       const readyAt = performance.now();
       const bundle = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((r) => r.name.includes('/dist/cloudsync.js'));
-      return { version: api.version, extensionMs: bundle ? Math.round(readyAt - bundle.responseEnd) : undefined };
+      return { version: api.version, extensionMs: bundle ? Math.round(readyAt - bundle.responseEnd) : undefined, bundleAt: bundle?.responseEnd ?? 0, readyAt };
     }), o.timeoutS, 'The first sync after page load (typingMindCloudSync.ready)');
   const syncNow = (d: Device): Promise<SyncOutcome> =>
     withTimeout(d.page.evaluate(async () => {
@@ -260,6 +266,9 @@ async function phases(
       up.mainThreadMs = Math.round(mA.taskMs);
       up.scriptMs = Math.round(mA.scriptMs);
       up.layoutStyleMs = Math.round(mA.layoutMs + mA.styleMs);
+      const tasksA = await longTasksOf(a.page);
+      up.longTasks = longTaskSummary(tasksA.ours, readyA.bundleAt, readyA.readyAt);
+      up.pageLongTasks = longTaskSummary(tasksA.all, readyA.bundleAt, readyA.readyAt);
       const atReady = proxyA.stats();
       let wallMs = readyAtA - t0;
       await addHelpers(a);
@@ -325,12 +334,20 @@ async function phases(
     idle.requestsPerCycle = [];
     try {
       await a.page.evaluate(() => window.cloudsyncBench.countStoreReads());
+      // A CPU profile of each cycle tells the extension's script time from the host page's (which redraws
+      // its list of every chat after each sync).
+      await a.session.send('Profiler.enable');
+      await a.session.send('Profiler.setSamplingInterval', { interval: 200 });
       for (let i = 0; i < 3; i++) {
         await a.page.evaluate(() => window.cloudsyncBench.countStoreReads());
         proxyA.reset();
         const m0 = await readMetrics(a.session);
+        await a.session.send('Profiler.start');
         const r = await syncNow(a);
         const m1 = await readMetrics(a.session);
+        const { profile } = await a.session.send('Profiler.stop');
+        idle.ownScriptMs = Math.round(ownScriptMs(profile as CpuProfile, '/dist/cloudsync.js') * 10) / 10;
+        if (o.trace && i === 2) writeFileSync(join(resolve(repoRoot, o.outDir), `${o.label}-idle.cpuprofile`), JSON.stringify(profile));
         if (!r.ok) throw new Error(`syncNow() failed: ${r.message}`);
         idle.traffic = trafficOf(proxyA.stats().byMethod);
         idle.requestLog = requestLogOf(proxyA.stats().requests);
@@ -343,7 +360,7 @@ async function phases(
         idle.otherStoreReads = reads0.other;
         const other = Object.entries(reads0.other).map(([m, n]) => `${m} ×${n}`).join(', ');
         const reads = Object.entries(idle.storeReads).filter(([, n]) => n > 0).map(([m, n]) => `${m} ×${n}`).join(', ') || 'no keyval reads';
-        idle.notes.push(`idle cycle ${i + 1}: ${idle.traffic.requests} request(s), ${r.durationMs} ms, main thread ${idle.taskMs} ms, keyval: ${reads}${other ? `; own database: ${other}` : ''}`);
+        idle.notes.push(`idle cycle ${i + 1}: ${idle.traffic.requests} request(s), ${r.durationMs} ms, main thread ${idle.taskMs} ms (the extension's script ${idle.ownScriptMs} ms), keyval: ${reads}${other ? `; own database: ${other}` : ''}`);
         if (r.uploaded.length || r.downloaded.length) idle.notes.push(`idle cycle ${i + 1} moved keys: ${r.uploaded.length} up, ${r.downloaded.length} down`);
       }
       idle.ok = true;
@@ -394,6 +411,9 @@ async function phases(
         down.mainThreadMs = Math.round(mB.taskMs);
         down.scriptMs = Math.round(mB.scriptMs);
         down.layoutStyleMs = Math.round(mB.layoutMs + mB.styleMs);
+        const tasksB = await longTasksOf(b.page);
+        down.longTasks = longTaskSummary(tasksB.ours, readyB.bundleAt, readyB.readyAt);
+        down.pageLongTasks = longTaskSummary(tasksB.all, readyB.bundleAt, readyB.readyAt);
         const atReady = trafficOf(proxyB.stats().byMethod);
         down.peakHeapBytes = await downHeap.stop();
         down.chatsOnDevice = await b.page.evaluate(() => window.cloudsyncBench.countKeys('CHAT_'));
@@ -535,6 +555,41 @@ async function phases(
   } finally {
     for (const d of devices) await d.context.close().catch(() => {});
   }
+}
+
+/**
+ * Installed in every page before its own scripts (addInitScript): records the page's long tasks, and, from the
+ * long animation frames, each script entry point (a task's callback with its microtasks) of the bundle that ran
+ * over 50 ms: the page's long tasks include the host's own (the stand-in page lays out its list of every chat),
+ * these are the extension's.
+ */
+function observeLongTasks(): void {
+  const tasks: { startTime: number; duration: number }[] = [];
+  const ours: { startTime: number; duration: number }[] = [];
+  const w = window as unknown as { __benchLongTasks: typeof tasks; __benchOwnLongTasks: typeof ours };
+  w.__benchLongTasks = tasks;
+  w.__benchOwnLongTasks = ours;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ startTime: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const frame of list.getEntries() as unknown as { scripts?: { sourceURL: string; startTime: number; duration: number }[] }[]) {
+        for (const sc of frame.scripts ?? []) if (sc.sourceURL.includes('/dist/cloudsync.js') && sc.duration > 50) ours.push({ startTime: sc.startTime, duration: sc.duration });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // No long-task or long-animation-frame timing in this browser: the figures stay empty.
+  }
+}
+
+/** The long tasks the page saw so far, all and the extension's; after a short wait, since observers hear of a task after it ends. */
+async function longTasksOf(page: Page): Promise<{ all: LongTask[]; ours: LongTask[] }> {
+  await sleep(200);
+  return page.evaluate(() => {
+    const w = window as unknown as { __benchLongTasks?: LongTask[]; __benchOwnLongTasks?: LongTask[] };
+    return { all: w.__benchLongTasks ?? [], ours: w.__benchOwnLongTasks ?? [] };
+  });
 }
 
 const inFlightNote = (requests: Parameters<typeof meanInFlight>[0], concurrency: number) => {

@@ -1,5 +1,6 @@
 /** The shape of one benchmark run as written to bench-results/<label>.json and read back by the table writer. */
 import type { BenchOptions } from './options';
+import type { LongTaskSummary } from './page-time';
 import type { SeedSummary } from './page/bench-page';
 
 export interface Traffic {
@@ -33,6 +34,14 @@ export interface Phase {
   scriptMs?: number;
   /** Layout + style recalculation time over the phase. */
   layoutStyleMs?: number;
+  /**
+   * The extension's long tasks from its start to the end of the phase (initial upload and fresh device): its
+   * script entry points over 50 ms, from the long animation frames' script attribution (GC and IndexedDB
+   * cloning inside them included).
+   */
+  longTasks?: LongTaskSummary;
+  /** The page's long tasks over the same time (PerformanceObserver 'longtask'), the host's own layout included. */
+  pageLongTasks?: LongTaskSummary;
   notes: string[];
   /** "METHOD key" of each request (preflights left out), for phases small enough to read them. */
   requestLog?: string[];
@@ -58,9 +67,11 @@ export interface DownloadPhase extends Phase {
 }
 
 export interface IdlePhase extends Phase {
-  /** Main-thread time in the cycle, from Chromium's TaskDuration / ScriptDuration. */
+  /** Main-thread time in the cycle, from Chromium's TaskDuration / ScriptDuration (the whole page's). */
   taskMs?: number;
   scriptMs?: number;
+  /** Of the cycle's script time, what ran with the extension's bundle on the stack (a CPU profile of the cycle). */
+  ownScriptMs?: number;
   /**
    * Reads of TypingMind's keyval store during the cycle: calls per IDBObjectStore method, cursorSteps, the
    * records bulk reads asked for (getAllAsked / getAllKeysAsked) and bulk reads with no limit (unbounded).

@@ -11,6 +11,8 @@ import type { ChangedKey } from '../host/types';
 import { createProvider, saveCapabilities, savedCapabilities, type ProviderHandle } from '../provider-factory';
 import { createGestureRenewal } from '../providers/gdrive/gesture-renewal';
 import { probeStore } from '../providers/probe';
+import { endpointProtocol } from '../config/endpoint';
+import { parallelismFor } from '../runtime/pool';
 import { createSyncRuntime } from '../runtime';
 import { createBackupService } from '../backup';
 import { BaseStore } from '../sync/base-store';
@@ -89,18 +91,20 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   const base = (await ctx.takeEarlyBase()) ?? (await BaseStore.open(win.indexedDB));
   /** The capability probe while it runs (see runCycle). */
   let probing: Promise<void> | undefined;
+  // Transfers in flight: what the connection to the storage fits (6 over HTTP/1.1, more over HTTP/2).
+  const transfers = parallelismFor(provider.drive ? 'h2' : endpointProtocol(cfg.s3?.endpoint ?? ''));
   const engine = new SyncEngine({
     store: provider.store,
     host,
     base,
     keys: cfg.keys!,
     scope: provider.scope,
-    options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
+    options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win), concurrency: transfers },
     onProgress: ctx.progress,
     log: (level, message, data) => ctx.log[level](message, data),
     beforeWrites: () => probing ?? Promise.resolve(),
   });
-  const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => ctx.log[level](message) });
+  const backups = createBackupService({ store: provider.store, keys: cfg.keys!, concurrency: transfers, log: (level, message) => ctx.log[level](message) });
   let lastFull = 0;
   let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
 

@@ -55,3 +55,19 @@ export function isAwsEndpoint(endpoint: string): boolean {
     return false;
   }
 }
+
+/**
+ * The wire protocol a storage endpoint speaks to a browser, as far as it is known: Cloudflare R2 and Google's
+ * storage and Drive APIs answer over HTTP/2; AWS S3 (its REST endpoints speak HTTP/1.1 only) and every
+ * endpoint not known here are taken as HTTP/1.1, the safe choice (its 6 connections are what any server takes).
+ */
+export function endpointProtocol(endpoint: string): 'http/1.1' | 'h2' {
+  if (endpoint === '') return 'http/1.1';
+  try {
+    const host = new URL(endpoint).hostname;
+    const h2 = ['r2.cloudflarestorage.com', 'storage.googleapis.com', 'googleapis.com'];
+    return h2.some((d) => host === d || host.endsWith(`.${d}`)) ? 'h2' : 'http/1.1';
+  } catch {
+    return 'http/1.1';
+  }
+}

@@ -6,6 +6,7 @@
 import { unwrap, wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ItemType } from '../host/types';
 import type { Journal, PendingCommit } from './commit-journal';
+import { writeInSlices } from './sliced-writes';
 
 export const SYNC_DB_NAME = 'tcs-cloudsync-sync';
 
@@ -160,11 +161,11 @@ export class BaseStore {
     journal?: { put: JournalRecord[]; remove: string[] };
   }): Promise<void> {
     const tx = this.db.transaction(['base', 'state', 'conflicts', 'journal'], 'readwrite');
-    // The plain store: a fresh device's first cycle puts a record per item (hundreds), and each request through
-    // idb's wrapper would make a promise nobody awaits. Their failures abort the transaction, which tx.done reports.
+    // The plain store: a first cycle puts a record per item (thousands), and each request through idb's wrapper
+    // would make a promise nobody awaits. Their failures abort the transaction, which tx.done reports. A slice at
+    // a time, so the cloning does not hold the page in one long task (sliced-writes.ts).
     const base = unwrap(tx.objectStore('base')) as unknown as IDBObjectStore;
-    for (const r of changes.put) base.put(r);
-    for (const k of changes.remove) base.delete(k);
+    writeInSlices([...changes.put.map((r) => () => base.put(r)), ...changes.remove.map((k) => () => base.delete(k))]);
     const st = tx.objectStore('state');
     const current = ((await st.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
     void st.put({ ...current, ...changes.state }, 'sync');
@@ -174,8 +175,7 @@ export class BaseStore {
     for (const r of changes.conflicts) void c.add(r);
     if (changes.journal) {
       const j = unwrap(tx.objectStore('journal')) as unknown as IDBObjectStore;
-      for (const k of changes.journal.remove) j.delete(k);
-      for (const r of changes.journal.put) j.put(r);
+      writeInSlices([...changes.journal.remove.map((k) => () => j.delete(k)), ...changes.journal.put.map((r) => () => j.put(r))]);
     }
     await tx.done;
   }
@@ -193,7 +193,7 @@ export class BaseStore {
     if (records.length === 0) return;
     const tx = this.db.transaction('journal', 'readwrite');
     const j = unwrap(tx.store) as unknown as IDBObjectStore;
-    for (const r of records) j.put(r);
+    writeInSlices(records.map((r) => () => j.put(r)));
     await tx.done;
   }
 

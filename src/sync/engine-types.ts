@@ -7,13 +7,14 @@ import type { SyncReport } from '../api';
 import type { LiveEntry } from '../cloud/types';
 import type { HostStore, ItemType } from '../host/types';
 import type { CloudStore } from '../providers/cloud-store';
+import { PARALLELISM } from '../runtime/pool';
 import type { BaseStore } from './base-store';
 import type { SyncKeys } from './item-codec';
 import type { ParsedIndex } from './parsed-index';
 import type { SentObjects } from './own-objects';
 
 export interface EngineOptions {
-  /** Parallel transfers (uploads and downloads each). */
+  /** Parallel transfers (uploads and downloads each): what the connection fits (runtime/pool.ts, PARALLELISM). */
   concurrency?: number;
   /** Fraction of known items a plan may delete without the user's confirmation. */
   massDeleteThreshold?: number;
@@ -75,7 +76,7 @@ export interface CycleResult extends SyncReport {
   dropped: string[];
 }
 
-export const DEFAULTS: Required<EngineOptions> = { concurrency: 8, massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
+export const DEFAULTS: Required<EngineOptions> = { concurrency: PARALLELISM['http/1.1'], massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -93,10 +94,14 @@ export interface EngineEnv {
   readonly sent: SentObjects;
 }
 
-/** A local item reduced to what the plan compares: its keyed hash (and a chat's fingerprint). */
+/**
+ * A local item reduced to what the plan compares: its keyed hash (and a chat's fingerprint). No hash when
+ * nothing compares it: a listed key that neither the base nor the index knows is uploaded whatever it holds,
+ * and its upload hashes it (local-read.ts).
+ */
 export interface LocalInfo {
   type: ItemType;
-  hash: string;
+  hash?: string;
   fingerprint?: string;
 }
 

@@ -9,17 +9,26 @@ import type { Cycle } from './cycle-context';
 import type { EngineEnv, LocalInfo } from './engine-types';
 import { encodeItem, type Encoded } from './item-codec';
 
-/** The hashes of the cycle's candidates that TypingMind holds (absent keys are left out). */
+/**
+ * The hashes of the cycle's candidates that TypingMind holds (absent keys are left out). A listed key that
+ * neither the base nor the index knows is not read at all: the plan uploads it whatever it holds, and the
+ * upload reads and hashes it. A first sync thus reads and encodes each item once, not twice (the whole
+ * library's values and texts were garbage on the page's heap a second time, and as much main-thread work).
+ */
 export function readCandidates(env: EngineEnv, cycle: Cycle): Promise<Map<string, LocalInfo>> {
-  return readLocal(env, [...cycle.candidates].map(([key, type]) => ({ key, type: type ?? 'idb' })), cycle.listing);
+  const compared = (key: string) => cycle.baseMap.has(key) || key in cycle.remote.meta.items || cycle.concurrent.has(key);
+  return readLocal(env, [...cycle.candidates].map(([key, type]) => ({ key, type: type ?? 'idb' })), cycle.listing, compared);
 }
 
 /** Hashes of the local items among `keys`, in bounded batches (values are not kept). */
-async function readLocal(env: EngineEnv, keys: LocalKey[], listing?: LocalKey[]): Promise<Map<string, LocalInfo>> {
+async function readLocal(env: EngineEnv, keys: LocalKey[], listing?: LocalKey[], compared: (key: string) => boolean = () => true): Promise<Map<string, LocalInfo>> {
   const out = new Map<string, LocalInfo>();
-  // A full look has listed the store: only listed keys are read, as the listing typed them.
+  // A full look has listed the store: only listed keys are read, as the listing typed them; of those, only the
+  // ones something compares (the listing proves the others present).
   const listed = listing ? new Map(listing.map((l) => [l.key, l.type])) : undefined;
-  const wanted = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
+  const present = listed ? keys.filter((k) => listed.has(k.key)).map((k) => ({ key: k.key, type: listed.get(k.key)! })) : keys;
+  const wanted = listed ? present.filter((k) => compared(k.key)) : present;
+  if (listed) for (const k of present) if (!compared(k.key)) out.set(k.key, { type: k.type });
   for (let i = 0; i < wanted.length; i += env.opt.scanBatch) {
     if (i > 0) await env.opt.betweenBatches();
     const batch = wanted.slice(i, i + env.opt.scanBatch);

@@ -14,7 +14,8 @@ export type BaseState =
   | { kind: 'live'; hash: string; sig: string }
   | { kind: 'tombstone'; sig: string };
 
-export type LocalState = { kind: 'absent' } | { kind: 'present'; hash: string };
+/** A present value's hash is absent only where nothing compares it (no base record, no entry). */
+export type LocalState = { kind: 'absent' } | { kind: 'present'; hash?: string };
 
 export type RemoteState =
   | { kind: 'absent' }

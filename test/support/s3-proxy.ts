@@ -8,12 +8,16 @@
  *  - faults on demand (`inject()`): 5xx, 429 with Retry-After, dropped connections, slow responses,
  *    by count and/or by method and key pattern;
  *  - CORS refusal for an origin (`refuseCors(origin)`), to test what a browser does with a blocked bucket.
- *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails.
+ *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails;
+ *  - a simulated network on demand (`setNetwork()`, network-link.ts): round-trip time and bandwidth, for the
+ *    benchmark's "home" profile.
  * Path-style only (`/<bucket>/<key>`). The Host header is passed through unchanged so SigV4 signatures,
  * computed by the client against the proxy's address, still verify at s3rver.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { SimulatedNetwork, type NetworkProfile } from './network-link';
 import { verifySigV4 } from './sigv4-verify';
 
 export interface Fault {
@@ -80,6 +84,11 @@ export interface S3Proxy {
   refuseCors(origin: string): void;
   /** Allow CORS for this origin but expose no headers (a bucket rule without ExposeHeaders: ETag). */
   hideExposedHeaders(origin: string): void;
+  /**
+   * Puts a simulated network between the clients and the proxy from now on (round trip, up- and downlink
+   * bandwidth), or takes it away (undefined). Kept across reset().
+   */
+  setNetwork(profile: NetworkProfile | undefined): void;
   stats(): ProxyStats;
   /** Clears faults, CORS refusals and stats. */
   reset(): void;
@@ -133,6 +142,10 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
   // Per-key write queue: a promise chain whose tail is the last write in flight.
   const writeQueues = new Map<string, Promise<unknown>>();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  let network: SimulatedNetwork | undefined;
+  /** Client connections that already carried a request: only a connection's first pays the handshake. */
+  const usedSockets = new WeakSet<Socket>();
+  const waitUntil = (t: number) => (t > Date.now() ? new Promise((r) => setTimeout(r, t - Date.now())) : undefined);
 
   function statFor(method: string): MethodStats {
     return (stats.byMethod[method] ??= { count: 0, bytesIn: 0, bytesOut: 0 });
@@ -221,11 +234,18 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     if (method === 'OPTIONS') stats.preflights += 1;
     const record: RequestRecord = { method, key, path: (req.url ?? '/').split('?')[0], query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
     stats.requests.push(record);
+    const net = network;
+    if (net) {
+      const fresh = !usedSockets.has(req.socket);
+      usedSockets.add(req.socket);
+      await waitUntil(net.requestArrives(body.length, record.at, fresh));
+    }
 
-    const send = (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {
+    const send = async (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {
       const buf = typeof out === 'string' ? Buffer.from(out) : out;
       record.status = status;
       st.bytesOut += buf.length;
+      if (net) await waitUntil(net.responseArrives(buf.length, Date.now()));
       res.writeHead(status, headers);
       res.end(buf);
       record.done = Date.now();
@@ -292,7 +312,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     delete headers['transfer-encoding'];
     // HEAD keeps s3rver's length: it is the object's size, not this (empty) body's.
     if (method !== 'HEAD') headers['content-length'] = String(result.body.length);
-    send(result.status, headers, method === 'HEAD' ? Buffer.alloc(0) : result.body);
+    await send(result.status, headers, method === 'HEAD' ? Buffer.alloc(0) : result.body);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -309,6 +329,9 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     },
     hideExposedHeaders(origin) {
       unexposed.add(origin);
+    },
+    setNetwork(profile) {
+      network = profile ? new SimulatedNetwork(profile) : undefined;
     },
     stats() {
       return { ...stats, byMethod: structuredClone(stats.byMethod), requests: [...stats.requests] };

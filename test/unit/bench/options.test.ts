@@ -22,6 +22,20 @@ describe('npm run bench options', () => {
     expect(run(['--trace']).trace).toBe(true);
   });
 
+  it('takes a simulated network, names the home profile "home", and leaves loopback without one', () => {
+    expect(run([]).network).toBeUndefined();
+    expect(run(['--rtt', '40', '--up', '20', '--down', '100'])).toMatchObject({ network: { rttMs: 40, upMbit: 20, downMbit: 100 }, label: 'home' });
+    expect(run(['--rtt=40', '--up=20', '--down=100', '--chats', '5000']).label).toBe('home-chats-5000');
+    expect(run(['--rtt', '80', '--down', '12.5'])).toMatchObject({ network: { rttMs: 80, upMbit: 0, downMbit: 12.5 }, label: 'rtt80-upinf-down12.5' });
+    expect(run(['--rtt', '0']).network).toBeUndefined();
+    expect(run(['--rtt', '40', '--label', 'x']).label).toBe('x');
+  });
+
+  it('takes --report as "rewrite the tables from the results on disk", with --out', () => {
+    expect(parseBenchArgs(['--report'])).toEqual({ kind: 'report', outDir: 'bench-results' });
+    expect(parseBenchArgs(['--report', '--out', 'elsewhere'])).toEqual({ kind: 'report', outDir: 'elsewhere' });
+  });
+
   it('answers --help with the usage text', () => {
     const p = parseBenchArgs(['--help']);
     expect(p.kind).toBe('help');
@@ -37,6 +51,9 @@ describe('npm run bench options', () => {
     [['--timeout', '5'], '--timeout must be a whole number from 10'],
     [['--repeat', '0'], '--repeat must be a whole number from 1 to 10'],
     [['--label', '../etc'], 'cannot name a file'],
+    [['--rtt', 'far'], '--rtt must be a number from 0 to 5000, not "far" (e.g. --rtt 40).'],
+    [['--up', '-1'], '--up must be a number from 0'],
+    [['--down'], '--down needs a value, e.g. --down 100.'],
     [['--fast'], 'Unknown option "--fast". Try: npm run bench -- --help'],
   ])('refuses %j with a message that says what to type', (argv, text) => {
     expect(() => parseBenchArgs(argv)).toThrow(text);

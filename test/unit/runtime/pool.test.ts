@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mapPool } from '../../../src/runtime/pool';
+import { mapPool, parallelismFor } from '../../../src/runtime/pool';
+import { DEFAULTS } from '../../../src/sync/engine-types';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
@@ -40,5 +41,16 @@ describe('mapPool', () => {
     // Item 0 was still in flight when item 1 failed: let it finish, then check that nothing new began.
     for (let k = 0; k < 10; k++) await tick();
     expect(started).toEqual([0, 1]);
+  });
+});
+
+describe('parallelism that fits the connection', () => {
+  it('is the 6 connections a browser opens per host over HTTP/1.1, and more over HTTP/2', () => {
+    expect(parallelismFor('http/1.1')).toBe(6);
+    expect(parallelismFor('h2')).toBeGreaterThan(6);
+  });
+
+  it('is what the sync engine keeps in flight unless told otherwise', () => {
+    expect(DEFAULTS.concurrency).toBe(parallelismFor('http/1.1'));
   });
 });

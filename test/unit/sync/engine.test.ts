@@ -4,6 +4,8 @@ import { isTombstone, parseMetadata, type LiveEntry } from '../../../src/cloud';
 import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
 import { SyncEngine } from '../../../src/sync/engine';
+import type { CloudStore } from '../../../src/providers/cloud-store';
+import { IgnoringStore } from '../../support/ignoring-store';
 import { createSimDevice, makeChat } from '../../support/sim-device';
 import { bucketMetadata, useSimDevices } from '../../support/sim-device';
 
@@ -539,6 +541,11 @@ describe('full scans in slices', () => {
     const a = await createSimDevice({ name: 'A', store, engine: { scanBatch: 10, betweenBatches: async () => void yields++ } });
     sims.keep(a);
     for (let i = 0; i < 35; i++) await a.put(`CHAT_c${i}`, makeChat(`c${i}`, ['x']));
+    // A first sync reads nothing to plan: neither the base nor the index knows these keys, so they go up
+    // whatever they hold, and each is read once, by its upload.
+    await a.sync({ full: true });
+    expect(yields).toBe(0);
+    // A later full scan compares every key with its base record.
     await a.sync({ full: true });
     expect(yields).toBe(3); // 35 keys in batches of 10: three waits between four batches
     yields = 0;
@@ -883,5 +890,36 @@ describe('reads that race a writer, and keys no object name can hold', () => {
     const later = await a.sync({ full: true });
     expect(later.errors).toEqual([]);
     expect(later.uploaded).toEqual([]);
+  });
+});
+
+describe.each<[string, () => CloudStore]>([
+  ['a store that honours preconditions', () => createMemoryStore()],
+  ['a store that silently ignores them', () => new IgnoringStore({ claims: true })],
+])('a first sync, on %s', (_, makeStore) => {
+  it('reads each local item once, by its upload, when neither the base nor the index knows it; a key the index knows is read to compare', async () => {
+    const store = makeStore();
+    const b = await device('B', store);
+    await b.put('CHAT_shared', makeChat('shared', ['same on both']));
+    await b.sync({ full: true });
+
+    const a = await device('A', store);
+    for (let i = 0; i < 5; i++) await a.put(`CHAT_n${i}`, makeChat(`n${i}`, ['only here']));
+    await a.put('CHAT_shared', makeChat('shared', ['same on both']));
+    const deps = depsOf(a.engine);
+    const reads = new Map<string, number>();
+    const getMany = deps.host.getMany!.bind(deps.host);
+    deps.host.getMany = (keys) => {
+      for (const k of keys) reads.set(k.key, (reads.get(k.key) ?? 0) + 1);
+      return getMany(keys);
+    };
+    const r = await new SyncEngine(deps).runCycle({ full: true, dirty: new Map() });
+    expect(r.errors).toEqual([]);
+    expect(r.uploaded.sort()).toEqual(['CHAT_n0', 'CHAT_n1', 'CHAT_n2', 'CHAT_n3', 'CHAT_n4']);
+    for (let i = 0; i < 5; i++) expect(reads.get(`CHAT_n${i}`)).toBe(1);
+    // The same content on both sides is adopted, without a transfer: it had to be hashed to know that.
+    expect(reads.get('CHAT_shared')).toBe(1);
+    expect(r.downloaded).toEqual([]);
+    expect((await metadata(store)).items.CHAT_n3).toBeDefined();
   });
 });
