@@ -38,6 +38,7 @@ function makeStore(overrides: Partial<DriveStoreOptions> = {}) {
       sleeps.push(ms);
     },
     random: () => 0.5,
+    pacing: { createIntervalMs: 0, copyIntervalMs: 0 }, // pacing has its own tests (gdrive-drive-limits)
     ...overrides,
   });
 }
