@@ -19,7 +19,10 @@ import { pickFirstCreated } from './pick-newest';
  *    change), then trashes a duplicate once it is empty. Two same-named files end up side by side; readers
  *    take the newer and nothing is deleted. A folder whose move fails stays and is still read.
  *
- * Ids are cached per path; `forget` drops a path (e.g. when Drive says the folder is gone or trashed).
+ * Ids are cached per path for `cacheTtlMs`, then looked up again: another device may have made a duplicate
+ * meanwhile (its files must become visible here, and a write path must get to heal it). When a lookup finds
+ * a different set than the cache held, `onChanged` is told, so file ids remembered under it are dropped.
+ * `forget` drops a path at once (e.g. when Drive says the folder is gone or trashed).
  */
 export interface FolderSet {
   /** Where new files go. */
@@ -37,10 +40,23 @@ export interface DriveFoldersDeps {
   /** Taken before each folder creation (a folder is a new file for Drive's limits). */
   createPacer: Pacer;
   log?: (message: string) => void;
+  now: () => number;
+  /** How long a path's folder ids are trusted without a lookup. */
+  cacheTtlMs: number;
+  /** The folders at `path` are not the ones cached before (a duplicate appeared, or one went). */
+  onChanged?: (path: string) => void;
+}
+
+interface CachedLevel {
+  primary: string;
+  all: string[];
+  at: number;
 }
 
 export class DriveFolders {
-  private readonly cache = new Map<string, { primary: string; all: string[] }>();
+  private readonly cache = new Map<string, CachedLevel>();
+  /** The sets last seen per path, kept past expiry, to tell a change. */
+  private readonly seen = new Map<string, string>();
   /** In-flight folder creations, so two calls in this tab never create the same folder twice. */
   private readonly creations = new Map<string, Promise<string>>();
 
@@ -61,7 +77,7 @@ export class DriveFolders {
   /** Remembers the folders a listing found at a path (so later calls need no lookup). */
   remember(path: string, found: { id: string; createdTime?: string }[]): void {
     if (found.length === 0) return;
-    this.cache.set(path, { primary: (pickFirstCreated(found) as { id: string }).id, all: found.map((f) => f.id) });
+    this.store(path, { primary: (pickFirstCreated(found) as { id: string }).id, all: found.map((f) => f.id), at: this.deps.now() });
   }
 
   async resolve(folders: string[], create: boolean, signal?: AbortSignal): Promise<FolderSet | undefined> {
@@ -70,8 +86,13 @@ export class DriveFolders {
     for (let depth = 0; depth <= folders.length; depth++) {
       const path = folders.slice(0, depth).join('/');
       const cached = this.cache.get(path);
-      if (cached) {
+      if (cached && this.deps.now() - cached.at <= this.deps.cacheTtlMs) {
         level = cached;
+        // A read found the duplicates; this write path is the one that heals them.
+        if (create && cached.all.length > 1) {
+          level = await this.heal(path, cached.primary, cached.all.filter((id) => id !== cached.primary), signal);
+          this.store(path, { ...level, at: cached.at });
+        }
         continue;
       }
       fromCache = false;
@@ -82,16 +103,24 @@ export class DriveFolders {
         if (!create) return undefined;
         const id = await this.createOnce(path, name, level?.primary, signal);
         level = { primary: id, all: [id] };
-        this.cache.set(path, level);
+        this.store(path, { ...level, at: this.deps.now() });
         continue;
       }
       const primary = pickFirstCreated(found) as DriveFile;
       level = { primary: primary.id, all: found.map((f) => f.id) };
-      if (create && found.length > 1) level = await this.heal(path, primary, found.filter((f) => f.id !== primary.id), signal);
-      this.cache.set(path, level);
+      if (create && found.length > 1) level = await this.heal(path, primary.id, level.all.filter((id) => id !== primary.id), signal);
+      this.store(path, { ...level, at: this.deps.now() });
     }
     const done = level as { primary: string; all: string[] };
     return { primary: done.primary, all: done.all, fromCache };
+  }
+
+  private store(path: string, level: CachedLevel): void {
+    const signature = [...level.all].sort().join(',');
+    const before = this.seen.get(path);
+    this.seen.set(path, signature);
+    this.cache.set(path, level);
+    if (before !== undefined && before !== signature) this.deps.onChanged?.(path);
   }
 
   private async find(name: string, parents: (string | undefined)[], signal?: AbortSignal): Promise<DriveFile[]> {
@@ -110,29 +139,30 @@ export class DriveFolders {
    * folders still to read at this path. Levels below are forgotten: a merged sub-folder may now be a
    * duplicate of one the primary had, which the next write path below heals in turn.
    */
-  private async heal(path: string, primary: DriveFile, others: DriveFile[], signal?: AbortSignal): Promise<{ primary: string; all: string[] }> {
-    const remaining = [primary.id];
+  private async heal(path: string, primary: string, others: string[], signal?: AbortSignal): Promise<{ primary: string; all: string[] }> {
+    const remaining = [primary];
     for (const other of others) {
       try {
-        const q = buildQuery({ parentId: other.id });
+        const q = buildQuery({ parentId: other });
         for (const child of await listFiles(this.deps.http, this.deps.api, q, signal, `merging duplicate folders ${path || this.deps.rootName}`)) {
-          await this.patch(child.id, { modifiedTime: child.modifiedTime }, `addParents=${encodeURIComponent(primary.id)}&removeParents=${encodeURIComponent(other.id)}`, signal, `moving ${child.name} out of a duplicate folder`);
+          const move = `addParents=${encodeURIComponent(primary)}&removeParents=${encodeURIComponent(other)}`;
+          await this.patch(child.id, { modifiedTime: child.modifiedTime }, move, signal, `moving ${child.name} out of a duplicate folder`);
         }
         const left = await listFiles(this.deps.http, this.deps.api, q, signal, `merging duplicate folders ${path || this.deps.rootName}`);
         if (left.length > 0) {
-          remaining.push(other.id); // written to meanwhile: keep reading it, heal it next time
+          remaining.push(other); // written to meanwhile: keep reading it, heal it next time
           continue;
         }
-        await this.patch(other.id, { trashed: true }, '', signal, 'trashing an empty duplicate folder');
+        await this.patch(other, { trashed: true }, '', signal, 'trashing an empty duplicate folder');
         this.deps.log?.(`Google Drive: merged a duplicate "${path || this.deps.rootName}" folder into the first one and moved the empty copy to the trash.`);
       } catch (e) {
         if (isCloudSyncError(e) && (e.code === 'aborted' || e.code === 'reconnect-required')) throw e;
-        remaining.push(other.id); // still read; tried again on the next write path that finds it
+        remaining.push(other); // still read; tried again on the next write path that finds it
         this.deps.log?.(`Google Drive: could not merge a duplicate "${path || this.deps.rootName}" folder yet: ${isCloudSyncError(e) ? e.message : String(e)}`);
       }
     }
     for (const p of [...this.cache.keys()]) if (p.startsWith(path === '' ? '' : `${path}/`) && p !== path) this.cache.delete(p);
-    return { primary: primary.id, all: remaining };
+    return { primary, all: remaining };
   }
 
   private async patch(id: string, metadata: Record<string, unknown>, params: string, signal: AbortSignal | undefined, context: string): Promise<void> {
@@ -153,7 +183,7 @@ export class DriveFolders {
     if (pending) return pending;
     const creation = (async () => {
       const done = this.cache.get(path);
-      if (done) return done.primary;
+      if (done && this.deps.now() - done.at <= this.deps.cacheTtlMs) return done.primary;
       const metadata: Record<string, unknown> = { name, mimeType: FOLDER_MIME };
       if (parentId) metadata.parents = [parentId];
       const folder = await this.deps.http.json<{ id: string }>({

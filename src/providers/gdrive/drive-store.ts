@@ -78,6 +78,8 @@ export interface DriveStoreOptions {
   pacing?: { createIntervalMs?: number; copyIntervalMs?: number };
   /** How long a file this store wrote is added to listings whose search does not show it yet. Default 5 min. */
   searchLagToleranceMs?: number;
+  /** How long folder ids are used without looking them up again (another device may add a duplicate). Default 5 min. */
+  folderCacheTtlMs?: number;
   /** Told about repairs (duplicate folders merged, the If-Match fallback). */
   log?: (message: string) => void;
 }
@@ -151,7 +153,22 @@ class DriveStoreImpl implements DriveStore {
     this.createPacer = new Pacer(opts.pacing?.createIntervalMs ?? 500, this.now, sleep);
     this.copyPacer = new Pacer(opts.pacing?.copyIntervalMs ?? 500, this.now, sleep);
     this.lagToleranceMs = opts.searchLagToleranceMs ?? 5 * 60_000;
-    this.folders = new DriveFolders({ http: this.http, api: this.api, rootName: this.rootName, createPacer: this.createPacer, log: this.log });
+    this.folders = new DriveFolders({
+      http: this.http,
+      api: this.api,
+      rootName: this.rootName,
+      createPacer: this.createPacer,
+      log: this.log,
+      now: this.now,
+      cacheTtlMs: opts.folderCacheTtlMs ?? 5 * 60_000,
+      // A duplicate folder appeared (or went) at `path`: a file id remembered there may be the wrong one of two.
+      onChanged: (path) => {
+        for (const key of [...this.fileIds.keys()]) {
+          const dir = splitKey(key).folders.join('/');
+          if (path === '' || dir === path || dir.startsWith(`${path}/`)) this.fileIds.delete(key);
+        }
+      },
+    });
   }
 
   get needsReconnect(): boolean {
