@@ -29,7 +29,8 @@
  *    - rate limits: `createsPerSecond` (every request that makes a file: create, folder, copy) and
  *      `copiesPerSecond` (files.copy alone) answer 403 `userRateLimitExceeded` beyond the limit, counted over
  *      the last second.
- *    - `honourIfMatch = false`: the v2 update ignores If-Match, as Drive would if it stopped honouring it.
+ *    - `honourIfMatch = false`: the v2 update ignores If-Match, as Drive would if it stopped honouring it;
+ *      `v2Gone = true`: every v2 endpoint answers 404, as if Google retired v2.
  *    - files.update (PATCH, metadata only): addParents / removeParents moves a file, `trashed` trashes it;
  *      modifiedTime changes on every metadata change unless the request sets it (Drive lets it be set).
  */
@@ -144,6 +145,8 @@ export class DriveEmulator {
   createsPerSecond: number;
   copiesPerSecond: number;
   honourIfMatch = true;
+  /** true: every v2 endpoint answers 404, as if Google had retired the v2 API. */
+  v2Gone = false;
   /** Answers 403 userRateLimitExceeded given so far (creates and copies). */
   rateLimited = 0;
   private readonly createTimes: number[] = [];
@@ -381,6 +384,7 @@ export class DriveEmulator {
     let m: RegExpExecArray | null;
 
     if (isSession && method === 'PUT' && /^\/upload\/drive\/v[23]\/files$/.test(path)) return this.sessionChunk(req, res, query, body);
+    if (this.v2Gone && /^(\/upload)?\/drive\/v2\//.test(path)) throw new HttpError(404, 'notFound', 'Not Found');
 
     if (path === '/drive/v3/files') {
       if (method === 'GET') return this.list(res, query);

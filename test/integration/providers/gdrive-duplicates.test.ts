@@ -57,8 +57,10 @@ function seedTwoItemsFolders() {
   const second = emu.seedFolder('items', root);
   emu.seedFile('CHAT_a.json', first, 'a in first');
   emu.seedFile('CHAT_b.json', second, 'b in second');
-  emu.seedFile('CHAT_both.json', first, 'both: older', { modifiedTime: T('2025-01-01T00:00:00Z') });
-  emu.seedFile('CHAT_both.json', second, 'both: newer', { modifiedTime: T('2025-06-01T00:00:00Z') });
+  // The older copy is in the duplicate, so healing moves it: a move that let Drive stamp it "modified now"
+  // would make it the one read.
+  emu.seedFile('CHAT_both.json', first, 'both: newer', { modifiedTime: T('2025-06-01T00:00:00Z') });
+  emu.seedFile('CHAT_both.json', second, 'both: older', { modifiedTime: T('2025-01-01T00:00:00Z') });
   return { root, first, second };
 }
 
