@@ -54,8 +54,8 @@ export interface EmulatedFile {
   etag: string;
   /** Trashed itself (explicitly); see isTrashed for the effective state, which a trashed folder passes on. */
   trashed: boolean;
-  /** Epoch ms (real time) from which searches see the file (search lag). */
-  visibleAt: number;
+  /** Epoch ms (real time) of its creation: searches see it `searchLagMs` later (the lag in force when searching). */
+  insertedAt: number;
 }
 
 export interface Fault {
@@ -286,7 +286,7 @@ export class DriveEmulator {
       version: 1,
       etag: newEtag(),
       trashed: false,
-      visibleAt: Date.now() + this.searchLagMs,
+      insertedAt: Date.now(),
     };
     this.files.set(file.id, file);
     return file;
@@ -445,7 +445,7 @@ export class DriveEmulator {
     pageSize = Math.min(pageSize, this.maxPageSize);
     const now = Date.now();
     const matches = [...this.files.values()]
-      .filter((f) => f.visibleAt <= now && filter(f, this.isTrashed(f)))
+      .filter((f) => f.insertedAt + this.searchLagMs <= now && filter(f, this.isTrashed(f)))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
     let offset = 0;
     if (query.pageToken !== undefined) {
