@@ -12,3 +12,8 @@ export interface DriveFile {
 }
 
 export const FILE_FIELDS = 'id,name,mimeType,modifiedTime,createdTime,size,version,trashed';
+
+/** Our opaque etag: which file, and which version of it. */
+export function etagOf(id: string, version: string | number | undefined): string {
+  return `${id}:${version ?? 0}`;
+}

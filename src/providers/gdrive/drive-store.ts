@@ -14,11 +14,12 @@ import { buildQuery, FOLDER_MIME } from './drive-query';
 import { mapPool } from '../../runtime/pool';
 import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
 import { DriveHttp } from './drive-http';
-import { FILE_FIELDS, type DriveFile } from './drive-file';
+import { etagOf, FILE_FIELDS, type DriveFile } from './drive-file';
+import { sendUpload } from './drive-upload';
+import { compareBytes, listEntryOf, walkFolders, type WalkDeps } from './drive-walk';
 import { DriveFolders } from './drive-folders';
 import { listFiles } from './drive-listing';
 import { Pacer } from './drive-pacer';
-import { buildMultipartRelated, containsBytes, randomBoundary } from './multipart';
 import { pickFirstCreated, pickNewest } from './pick-newest';
 import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
 
@@ -124,6 +125,7 @@ class DriveStoreImpl implements DriveStore {
   private readonly fileIds = new Map<string, string>();
   /** Key → a file this store wrote, and when: a search may not show it yet. */
   private readonly recentWrites = new Map<string, { id: string; at: number }>();
+  private readonly walkDeps: WalkDeps;
 
   constructor(opts: DriveStoreOptions) {
     const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -153,6 +155,7 @@ class DriveStoreImpl implements DriveStore {
     this.createPacer = new Pacer(opts.pacing?.createIntervalMs ?? 500, this.now, sleep);
     this.copyPacer = new Pacer(opts.pacing?.copyIntervalMs ?? 500, this.now, sleep);
     this.lagToleranceMs = opts.searchLagToleranceMs ?? 5 * 60_000;
+    this.walkDeps = { http: this.http, api: this.api, remember: (path, found) => this.folders.remember(path, found) };
     this.folders = new DriveFolders({
       http: this.http,
       api: this.api,
@@ -490,7 +493,7 @@ class DriveStoreImpl implements DriveStore {
     return file.trashed ? undefined : file;
   }
 
-  /** Multipart for small bodies, resumable for large ones. `url` has a query already. */
+  /** Multipart for small bodies, resumable for large ones (drive-upload.ts). `url` has a query already. */
   private sendUpload(
     method: string,
     url: string,
@@ -501,34 +504,8 @@ class DriveStoreImpl implements DriveStore {
     context: string,
     pace?: Pacer[],
   ): Promise<Response> {
-    if (body.length > this.multipartLimit) {
-      return resumableUpload(this.http, {
-        method,
-        url: `${url}&uploadType=resumable`,
-        metadata,
-        mediaType,
-        body,
-        accept: [404],
-        signal,
-        context,
-        chunkSize: this.chunkSize,
-        pace,
-      });
-    }
-    // The boundary must not occur in the body; a counter guarantees progress even with a poor random.
-    let boundary = randomBoundary(this.random);
-    for (let n = 0; containsBytes(body, new TextEncoder().encode(boundary)); n++) boundary = `${randomBoundary(this.random)}${n}`;
-    const multipart = buildMultipartRelated(metadata, body, mediaType, boundary);
-    return this.http.send({
-      method,
-      url: `${url}&uploadType=multipart`,
-      headers: { 'Content-Type': multipart.contentType },
-      body: multipart.body,
-      accept: [404],
-      signal,
-      context,
-      pace,
-    });
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize, random: this.random };
+    return sendUpload(this.http, { method, url, metadata, body, mediaType, signal, context, pace }, limits);
   }
 
   // ---------------------------------------------------------------- list
@@ -539,51 +516,16 @@ class DriveStoreImpl implements DriveStore {
     let start = await this.folders.resolve(folders, false, signal);
     const basePath = folders.length > 0 ? `${folders.join('/')}/` : '';
     let entries: ListEntry[] = [];
-    if (start) entries = await this.walk(start.all, basePath, namePrefix, signal);
+    if (start) entries = await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal);
     if (start && entries.length === 0 && start.fromCache && !(await this.allFoldersLive(start.all, signal))) {
       // A remembered folder was deleted or trashed since: look the path up again.
       this.folders.forget(folders);
       start = await this.folders.resolve(folders, false, signal);
-      entries = start ? await this.walk(start.all, basePath, namePrefix, signal) : [];
+      entries = start ? await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal) : [];
     }
     entries = await this.addRecentWrites(entries, prefix, signal);
     entries.sort((a, b) => compareBytes(a.key, b.key));
     for (let i = 0; i < entries.length; i += this.listPageSize) yield entries.slice(i, i + this.listPageSize);
-  }
-
-  /**
-   * Every file under a set of same-named folders, recursively (the original listed direct children only,
-   * which broke restore on Drive: W19, §5.6). Duplicate folders are read together, so a file in either is
-   * listed; of duplicate files, the newest stands for the name.
-   */
-  private async walk(folderIds: string[], path: string, namePrefix: string, signal?: AbortSignal): Promise<ListEntry[]> {
-    const children: DriveFile[] = [];
-    for (const id of folderIds) {
-      for (const f of await listFiles(this.http, this.api, buildQuery({ parentId: id }), signal, `listing ${path || 'the sync folder'}`)) {
-        if (f.name.startsWith(namePrefix)) children.push(f);
-      }
-    }
-    const subfolders = new Map<string, DriveFile[]>();
-    const files = new Map<string, DriveFile[]>();
-    for (const f of children) {
-      const group = f.mimeType === FOLDER_MIME ? subfolders : files;
-      group.set(f.name, [...(group.get(f.name) ?? []), f]);
-    }
-    const out: ListEntry[] = [];
-    for (const [name, group] of files) {
-      const chosen = pickNewest(group) as DriveFile;
-      out.push({
-        key: `${path}${name}`,
-        size: Number(chosen.size ?? 0),
-        etag: etagOf(chosen.id, chosen.version),
-        lastModified: chosen.modifiedTime ? Date.parse(chosen.modifiedTime) : undefined,
-      });
-    }
-    for (const [name, group] of subfolders) {
-      this.folders.remember(`${path}${name}`, group);
-      out.push(...(await this.walk(group.map((f) => f.id), `${path}${name}/`, '', signal)));
-    }
-    return out;
   }
 
   /**
@@ -603,12 +545,7 @@ class DriveStoreImpl implements DriveStore {
       if (!key.startsWith(prefix) || listed.has(key)) continue;
       const file = await this.currentFile(key, signal, false);
       if (!file) continue;
-      extra.push({
-        key,
-        size: Number(file.size ?? 0),
-        etag: etagOf(file.id, file.version),
-        lastModified: file.modifiedTime ? Date.parse(file.modifiedTime) : undefined,
-      });
+      extra.push(listEntryOf(key, file));
     }
     return extra.length ? [...entries, ...extra] : entries;
   }
@@ -755,26 +692,8 @@ class DriveStoreImpl implements DriveStore {
   }
 }
 
-/** Our opaque etag: which file, and which version of it. */
-function etagOf(id: string, version: string | number | undefined): string {
-  return `${id}:${version ?? 0}`;
-}
-
 function preconditionFailed(key: string, why: string): CloudSyncError {
   return new CloudSyncError('precondition-failed', `${key} was not saved to Google Drive because ${why}. Sync will re-read it and try again.`, {
     details: { key },
   });
-}
-
-/** Code-point order, which is UTF-8 byte order: the order S3 lists keys in. */
-function compareBytes(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
-    const d = (ca.value.codePointAt(0) as number) - (cb.value.codePointAt(0) as number);
-    if (d !== 0) return d;
-  }
 }
