@@ -16,12 +16,13 @@ import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
 import { DriveHttp } from './drive-http';
 import { etagOf, FILE_FIELDS, type DriveFile } from './drive-file';
 import { sendUpload } from './drive-upload';
+import { preconditionFailed, v2ConditionalUpdate, v2RefusesStaleIfMatch } from './drive-v2';
 import { compareBytes, listEntryOf, walkFolders, type WalkDeps } from './drive-walk';
 import { DriveFolders } from './drive-folders';
 import { listFiles } from './drive-listing';
 import { Pacer } from './drive-pacer';
 import { pickFirstCreated, pickNewest } from './pick-newest';
-import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
+import { CHUNK_SIZE } from './resumable-upload';
 
 /**
  * CloudStore over the Google Drive REST API, in the original's layout (original-format.md §6.2):
@@ -338,20 +339,10 @@ class DriveStoreImpl implements DriveStore {
     if (!file) return false;
     const got = await this.get(key, { signal });
     if (got.kind !== 'found') return false;
-    const res = await this.http.send({
-      method: 'PUT',
-      url: `${this.upload}/upload/drive/v2/files/${encodeURIComponent(file.id)}?uploadType=media&fields=version`,
-      headers: { 'If-Match': '"tcs-probe-stale-etag"', 'Content-Type': file.mimeType },
-      body: got.body,
-      accept: [404, 412],
-      signal,
-      context: 'checking that Google Drive refuses a stale If-Match',
-    });
-    await res.body?.cancel();
-    return res.status === 412;
+    return v2RefusesStaleIfMatch(this.http, this.upload, file.id, got.body, file.mimeType, signal);
   }
 
-  /** 'gone' when the file id no longer exists. */
+  /** v2 compare-and-swap (drive-v2.ts); 'gone' when the file no longer exists or is in the trash. */
   private async conditionalUpdate(
     key: string,
     fileId: string,
@@ -360,61 +351,10 @@ class DriveStoreImpl implements DriveStore {
     expected: string,
     signal?: AbortSignal,
   ): Promise<PutResult | 'gone'> {
-    const id = encodeURIComponent(fileId);
-    // A 412 means the v2 etag moved between our read and our write; re-read once more: if the
-    // version moved too, the caller's view is stale.
-    for (let round = 0; round < 3; round++) {
-      const head = await this.http.send({
-        method: 'GET',
-        url: `${this.api}/drive/v2/files/${id}?fields=etag%2Cversion%2Clabels`,
-        accept: [404],
-        signal,
-        context: `checking ${key} before saving`,
-      });
-      if (head.status === 404) {
-        await head.body?.cancel();
-        return 'gone';
-      }
-      const current = (await head.json()) as { etag: string; version: string; labels?: { trashed?: boolean } };
-      if (current.labels?.trashed) return 'gone'; // in the trash (or its folder is): not where the key lives
-      if (etagOf(fileId, current.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
-      const fields = 'fields=etag%2Cversion%2CmodifiedDate'; // v2 names: modifiedDate, not modifiedTime
-      const res =
-        body.length <= this.multipartLimit
-          ? await this.http.send({
-              method: 'PUT',
-              url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=media&${fields}`,
-              headers: { 'If-Match': current.etag, 'Content-Type': mediaType },
-              body,
-              accept: [404, 412],
-              signal,
-              context: `saving ${key}`,
-            })
-          : await resumableUpload(this.http, {
-              method: 'PUT',
-              url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=resumable&${fields}`,
-              metadata: { mimeType: mediaType },
-              mediaType,
-              body,
-              headers: { 'If-Match': current.etag },
-              accept: [404, 412],
-              signal,
-              context: `saving ${key}`,
-              chunkSize: this.chunkSize,
-            });
-      if (res.status === 412) {
-        await res.body?.cancel();
-        continue;
-      }
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return 'gone';
-      }
-      const saved = (await res.json()) as { version: string | number };
-      this.wrote(key, fileId);
-      return { etag: etagOf(fileId, saved.version) };
-    }
-    throw preconditionFailed(key, 'it kept changing while we saved');
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize };
+    const result = await v2ConditionalUpdate(this.http, { api: this.api, upload: this.upload }, limits, { key, fileId, body, mediaType, expected, signal });
+    if (result !== 'gone') this.wrote(key, fileId);
+    return result;
   }
 
   /**
@@ -690,10 +630,4 @@ class DriveStoreImpl implements DriveStore {
   private async ensureFolder(folders: string[], signal?: AbortSignal) {
     return (await this.folders.resolve(folders, true, signal)) as { primary: string; all: string[]; fromCache: boolean };
   }
-}
-
-function preconditionFailed(key: string, why: string): CloudSyncError {
-  return new CloudSyncError('precondition-failed', `${key} was not saved to Google Drive because ${why}. Sync will re-read it and try again.`, {
-    details: { key },
-  });
 }
