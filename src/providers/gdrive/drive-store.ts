@@ -237,6 +237,10 @@ class DriveStoreImpl implements DriveStore {
    * `verify`: see findFiles.
    */
   private async currentFile(key: string, signal?: AbortSignal, verify = true): Promise<DriveFile | undefined> {
+    // No request while the folder ids are fresh. Once they expire this looks them up again, and if another
+    // device merged a duplicate folder meanwhile, the ids cached under it go (onChanged): a cached id may be
+    // the older of two files that now share a folder, which this device alone would go on reading.
+    if (this.fileIds.has(key)) await this.folders.resolve(splitKey(key).folders, false, signal);
     const cachedId = this.fileIds.get(key);
     if (cachedId) {
       const res = await this.http.send({

@@ -159,6 +159,28 @@ describe('duplicate folders', () => {
   });
 });
 
+describe('a device whose folder another device merged away', () => {
+  it('stops reading its own older copy of metadata.json once its folder ids expire, and reads the newest', async () => {
+    let now = Date.now();
+    const rootB = emu.seedFolder(ROOT);
+    emu.seedFile('metadata.json', rootB, 'B index', { modifiedTime: T('2025-01-01T00:00:00Z') });
+    const deviceB = makeStore({ now: () => now, folderCacheTtlMs: 60_000 });
+    expect(text(await deviceB.get('metadata.json'))).toBe('B index');
+    // The original's root, created before B's, with a newer index: another device merges B's root into it.
+    const rootA = emu.seedFolder(ROOT);
+    emu.files.get(rootA)!.createdTime = emu.files.get(rootB)!.createdTime - 1000;
+    emu.seedFile('metadata.json', rootA, 'A index', { modifiedTime: T('2025-06-01T00:00:00Z') });
+    await makeStore().put('items/CHAT_x.json', enc.encode('x'));
+    expect(emu.files.get(rootB)?.trashed).toBe(true);
+    expect(text(await deviceB.get('metadata.json', {}))).toBe('B index'); // its cached id, within the cache's time
+    const idle = emu.requests.length;
+    await deviceB.get('metadata.json', { ifNoneMatch: 'x' });
+    expect(emu.requests.length - idle).toBe(2); // still no lookup while fresh: metadata, then the bytes
+    now += 61_000;
+    expect(text(await deviceB.get('metadata.json'))).toBe('A index');
+  });
+});
+
 describe('searches that lag behind writes', () => {
   it('a file just written is read, listed, rewritten, copied over and conditionally created without a second copy', async () => {
     emu.searchLagMs = 60_000;
