@@ -16,8 +16,8 @@
 import { backupManifestKey, buildDailyManifest, dailyBackupFolder, hasDailyBackupFor, parseManifest, serializeManifest, upsertManifestIndex, type BackupManifest } from '../cloud';
 import { isCloudSyncError } from '../errors';
 import type { BackupDeps, RunOptions } from './backup-deps';
-import { copyLiveStateInto, readLiveState } from './live-state';
 import { describeError } from './copy-objects';
+import { copyRemaining, dailyBackupState } from './daily-resume';
 import { collectGarbage, type GarbageOutcome } from './garbage';
 import { isInProgress, readManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { applyRetention, type RetentionResult } from './retention';
@@ -99,8 +99,9 @@ export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {})
 
   let copy;
   try {
-    const state = await readLiveState(deps.store, options);
-    copy = await copyLiveStateInto(deps.store, state, folder, {
+    // Resumes what an attempt stopped by a rate limit left (daily-resume.ts).
+    const { state } = await dailyBackupState(deps.store, folder, options);
+    copy = await copyRemaining(deps.store, state, folder, {
       concurrency: deps.concurrency,
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.({ phase: 'backup', done, total }),

@@ -79,4 +79,9 @@ export interface CloudStore {
    * presigned-URL template). Called while the page waits on other things; never fails, sends nothing.
    */
   prepare?(): void;
+  /**
+   * For the setup check, where the store's own checks would hide the answer (Drive compares versions itself
+   * before sending If-Match): does the provider itself refuse a stale If-Match on the object at `key`?
+   */
+  checkPreconditions?(key: string, signal?: AbortSignal): Promise<boolean>;
 }

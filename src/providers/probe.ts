@@ -179,6 +179,14 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
             : 'The storage ignores If-Match. Sync still works: it confirms each metadata write by reading it back.',
     });
     capabilities.conditionalPut = createHonoured && updateHonoured && matchingPasses;
+    if (capabilities.conditionalPut && store.checkPreconditions && !(await store.checkPreconditions(key, signal))) {
+      capabilities.conditionalPut = false;
+      const last = steps[steps.length - 1];
+      last.ok = false;
+      last.message = 'The storage ignores If-Match (a stale one was accepted). Sync still works: it confirms each metadata write by reading it back.';
+      const after = await store.get(key, { signal }); // the accepted write moved the object on
+      if (after.kind === 'found') etag = after.etag;
+    }
 
     // 5. conditional get
     try {

@@ -52,7 +52,8 @@ async function waitForState(page: Page, state: string, timeout = 20_000): Promis
 
 describe('Google Drive in the browser: setup and an expired sign-in', () => {
   it('sets up in one flow without a reload, then renews an expired token on the next click and resumes', async () => {
-    emu.tokenLifetimeMs = 4000;
+    // Long enough for the check and the first sync, paced under Drive's create limit (2 new files a second).
+    emu.tokenLifetimeMs = 20_000;
     const { page, loads } = await openDriveDevice({ seed: 3 });
     const first = await page.evaluate(async () => {
       const api = (window as unknown as { typingMindCloudSync: { ready: Promise<void>; status: Status } }).typingMindCloudSync;

@@ -20,6 +20,19 @@
  *    fake Google Identity Services a browser test installs (test/support/gdrive-browser.ts).
  *  - CORS as googleapis.com answers it: the page's Origin echoed, a fixed list of allowed request headers
  *    (a request header outside it fails the browser's preflight, as it would against Google).
+ *  - Where real Drive is awkward, the emulator is too:
+ *    - trash: `trash(id)` does what the Drive UI's "Move to trash" does. A trashed file (or one inside a
+ *      trashed folder) still answers files.get and updates with 200 and `trashed: true`; only searches with
+ *      `trashed = false` hide it, and a new file may be created inside a trashed folder (it is trashed too).
+ *    - search lag: `searchLagMs` keeps a new file out of files.list results for that long (files.get by id
+ *      sees it at once), as Drive's index lags behind writes.
+ *    - rate limits: `createsPerSecond` (every request that makes a file: create, folder, copy) and
+ *      `copiesPerSecond` (files.copy alone) answer 403 `userRateLimitExceeded` beyond the limit, counted over
+ *      the last second.
+ *    - `honourIfMatch = false`: the v2 update ignores If-Match, as Drive would if it stopped honouring it;
+ *      `v2Gone = true`: every v2 endpoint answers 404, as if Google retired v2.
+ *    - files.update (PATCH, metadata only): addParents / removeParents moves a file, `trashed` trashes it;
+ *      modifiedTime changes on every metadata change unless the request sets it (Drive lets it be set).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,7 +52,10 @@ export interface EmulatedFile {
   modifiedTime: number;
   version: number;
   etag: string;
+  /** Trashed itself (explicitly); see isTrashed for the effective state, which a trashed folder passes on. */
   trashed: boolean;
+  /** Epoch ms (real time) of its creation: searches see it `searchLagMs` later (the lag in force when searching). */
+  insertedAt: number;
 }
 
 export interface Fault {
@@ -74,6 +90,12 @@ export interface DriveEmulatorOptions {
   tokenLifetimeMs?: number;
   /** Caps the page size of files.list, so tests exercise paging with few files. */
   maxPageSize?: number;
+  /** How long a new file stays out of search results (default 0). */
+  searchLagMs?: number;
+  /** Files made per second before 403 userRateLimitExceeded (default unlimited). */
+  createsPerSecond?: number;
+  /** files.copy calls per second before 403 userRateLimitExceeded (default unlimited). */
+  copiesPerSecond?: number;
 }
 
 interface Session {
@@ -100,7 +122,8 @@ class HttpError extends Error {
 const V3_FILE_FIELDS = new Set([
   'kind', 'id', 'name', 'mimeType', 'parents', 'modifiedTime', 'createdTime', 'size', 'version', 'md5Checksum', 'trashed',
 ]);
-const V2_FILE_FIELDS = new Set(['kind', 'id', 'etag', 'version', 'title', 'mimeType', 'modifiedDate', 'fileSize', 'md5Checksum']);
+const V2_FILE_FIELDS = new Set(['kind', 'id', 'etag', 'version', 'title', 'mimeType', 'modifiedDate', 'fileSize', 'md5Checksum', 'labels']);
+const RATE_WINDOW_MS = 1000;
 
 export class DriveEmulator {
   readonly files = new Map<string, EmulatedFile>();
@@ -118,11 +141,24 @@ export class DriveEmulator {
   private nextId = 1;
   private server!: Server;
   url = '';
+  searchLagMs: number;
+  createsPerSecond: number;
+  copiesPerSecond: number;
+  honourIfMatch = true;
+  /** true: every v2 endpoint answers 404, as if Google had retired the v2 API. */
+  v2Gone = false;
+  /** Answers 403 userRateLimitExceeded given so far (creates and copies). */
+  rateLimited = 0;
+  private readonly createTimes: number[] = [];
+  private readonly copyTimes: number[] = [];
 
   constructor(opts: DriveEmulatorOptions = {}) {
     this.tokens = new Set(opts.tokens ?? ['test-token']);
     this.maxPageSize = opts.maxPageSize ?? 1000;
     this.tokenLifetimeMs = opts.tokenLifetimeMs ?? 3_600_000;
+    this.searchLagMs = opts.searchLagMs ?? 0;
+    this.createsPerSecond = opts.createsPerSecond ?? Infinity;
+    this.copiesPerSecond = opts.copiesPerSecond ?? Infinity;
   }
 
   /** A fresh token, valid for `lifetimeMs` (default: tokenLifetimeMs), as Google's sign-in would grant. */
@@ -161,6 +197,23 @@ export class DriveEmulator {
 
   injectFault(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** "Move to trash" in the Drive UI: the file (a folder: with everything in it) leaves searches, not files.get. */
+  trash(id: string): void {
+    const file = this.files.get(id);
+    if (!file) throw new Error(`no file ${id}`);
+    file.trashed = true;
+  }
+
+  /** Trashed itself or inside a trashed folder (Drive's `trashed`). */
+  isTrashed(file: EmulatedFile): boolean {
+    const seen = new Set<string>();
+    for (let f: EmulatedFile | undefined = file; f && !seen.has(f.id); f = this.files.get(f.parents[0])) {
+      if (f.trashed) return true;
+      seen.add(f.id);
+    }
+    return false;
   }
 
   /** Moves the emulator's clock (modifiedTime of later writes). */
@@ -233,6 +286,7 @@ export class DriveEmulator {
       version: 1,
       etag: newEtag(),
       trashed: false,
+      insertedAt: Date.now(),
     };
     this.files.set(file.id, file);
     return file;
@@ -330,18 +384,30 @@ export class DriveEmulator {
     let m: RegExpExecArray | null;
 
     if (isSession && method === 'PUT' && /^\/upload\/drive\/v[23]\/files$/.test(path)) return this.sessionChunk(req, res, query, body);
+    if (this.v2Gone && /^(\/upload)?\/drive\/v2\//.test(path)) throw new HttpError(404, 'notFound', 'Not Found');
 
     if (path === '/drive/v3/files') {
       if (method === 'GET') return this.list(res, query);
-      if (method === 'POST') return this.createMetadataOnly(res, query, body, req);
+      if (method === 'POST') {
+        this.rateLimit(this.createTimes, this.createsPerSecond);
+        return this.createMetadataOnly(res, query, body, req);
+      }
     }
-    if ((m = /^\/drive\/v3\/files\/([^/]+)\/copy$/.exec(path)) && method === 'POST') return this.copy(res, decodeURIComponent(m[1]), query, body, req);
+    if ((m = /^\/drive\/v3\/files\/([^/]+)\/copy$/.exec(path)) && method === 'POST') {
+      this.rateLimit(this.copyTimes, this.copiesPerSecond);
+      this.rateLimit(this.createTimes, this.createsPerSecond);
+      return this.copy(res, decodeURIComponent(m[1]), query, body, req);
+    }
     if ((m = /^\/drive\/v3\/files\/([^/]+)$/.exec(path))) {
       const id = decodeURIComponent(m[1]);
       if (method === 'GET') return this.getFile(res, id, query);
       if (method === 'DELETE') return this.deleteFile(res, id);
+      if (method === 'PATCH') return this.updateMetadata(res, id, query, body, req);
     }
-    if (path === '/upload/drive/v3/files' && method === 'POST') return this.uploadV3(req, res, query, body, undefined);
+    if (path === '/upload/drive/v3/files' && method === 'POST') {
+      this.rateLimit(this.createTimes, this.createsPerSecond);
+      return this.uploadV3(req, res, query, body, undefined);
+    }
     if ((m = /^\/upload\/drive\/v3\/files\/([^/]+)$/.exec(path)) && method === 'PATCH') {
       return this.uploadV3(req, res, query, body, decodeURIComponent(m[1]));
     }
@@ -350,6 +416,18 @@ export class DriveEmulator {
       return this.uploadV2(req, res, query, body, decodeURIComponent(m[1]));
     }
     throw new HttpError(404, 'notFound', `No such endpoint: ${method} ${path}`);
+  }
+
+  /** Counts one more request of a limited kind, or refuses it as Drive does beyond the limit. */
+  private rateLimit(times: number[], perSecond: number): void {
+    if (perSecond === Infinity) return;
+    const now = Date.now();
+    while (times.length > 0 && times[0] <= now - RATE_WINDOW_MS) times.shift();
+    if (times.length >= perSecond) {
+      this.rateLimited++;
+      throw new HttpError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.');
+    }
+    times.push(now);
   }
 
   // ------------------------------------------------------------ v3 endpoints
@@ -365,7 +443,10 @@ export class DriveEmulator {
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new HttpError(400, 'invalid', `Invalid pageSize: ${query.pageSize}`);
     }
     pageSize = Math.min(pageSize, this.maxPageSize);
-    const matches = [...this.files.values()].filter(filter).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const now = Date.now();
+    const matches = [...this.files.values()]
+      .filter((f) => f.insertedAt + this.searchLagMs <= now && filter(f, this.isTrashed(f)))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     let offset = 0;
     if (query.pageToken !== undefined) {
       const decoded = decodePageToken(query.pageToken);
@@ -400,7 +481,8 @@ export class DriveEmulator {
     const parentId = parents[0] as string;
     if (parentId !== 'root') {
       const parent = this.files.get(parentId);
-      if (!parent || parent.trashed) throw new HttpError(404, 'notFound', `File not found: ${parentId}.`);
+      // A trashed folder still takes new files (they are trashed with it): only a deleted one is missing.
+      if (!parent) throw new HttpError(404, 'notFound', `File not found: ${parentId}.`);
       if (parent.mimeType !== FOLDER_MIME) throw new HttpError(400, 'invalidParent', 'The parent is not a folder.');
     }
     const mimeType = typeof metadata.mimeType === 'string' ? metadata.mimeType : 'application/octet-stream';
@@ -418,6 +500,41 @@ export class DriveEmulator {
       return;
     }
     allowParams(query, ['fields']);
+    sendJson(res, 200, this.v3Json(file, parseFields(query.fields, V3_FILE_FIELDS)));
+  }
+
+  /** files.update without media: move (addParents / removeParents), trash, rename, set modifiedTime. */
+  private updateMetadata(res: ServerResponse, id: string, query: Record<string, string>, body: Buffer, req: IncomingMessage): void {
+    allowParams(query, ['fields', 'addParents', 'removeParents']);
+    requireJsonType(req, true);
+    const file = this.existing(id);
+    const metadata = body.length === 0 ? {} : parseJson(body);
+    if ('parents' in metadata) checkUpdateMetadata(metadata);
+    checkKnownKeys(metadata, ['name', 'trashed', 'modifiedTime']);
+    if (query.addParents !== undefined) {
+      const target = this.files.get(query.addParents);
+      if (!target) throw new HttpError(404, 'notFound', `File not found: ${query.addParents}.`);
+      if (target.mimeType !== FOLDER_MIME) throw new HttpError(400, 'invalidParent', 'The parent is not a folder.');
+    }
+    if (query.removeParents !== undefined && !file.parents.includes(query.removeParents)) {
+      throw new HttpError(400, 'invalidParent', `The file is not in ${query.removeParents}.`);
+    }
+    // One parent per file, as Drive now requires: a move names both.
+    if ((query.addParents === undefined) !== (query.removeParents === undefined)) {
+      throw new HttpError(403, 'cannotAddParent', 'A file can only have one parent folder: move it with addParents and removeParents together.');
+    }
+    if (query.addParents !== undefined) file.parents = [query.addParents];
+    if (typeof metadata.name === 'string') file.name = metadata.name;
+    if (typeof metadata.trashed === 'boolean') file.trashed = metadata.trashed;
+    file.version += 1;
+    file.etag = newEtag();
+    if (typeof metadata.modifiedTime === 'string') {
+      const t = Date.parse(metadata.modifiedTime);
+      if (Number.isNaN(t)) throw new HttpError(400, 'invalid', `Invalid modifiedTime: ${metadata.modifiedTime}`);
+      file.modifiedTime = t;
+    } else {
+      file.modifiedTime = this.now();
+    }
     sendJson(res, 200, this.v3Json(file, parseFields(query.fields, V3_FILE_FIELDS)));
   }
 
@@ -509,6 +626,7 @@ export class DriveEmulator {
   }
 
   private checkIfMatch(req: IncomingMessage, file: EmulatedFile): void {
+    if (!this.honourIfMatch) return;
     const ifMatch = header(req, 'if-match');
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== file.etag) {
       throw new HttpError(412, 'conditionNotMet', 'Precondition Failed');
@@ -589,9 +707,10 @@ export class DriveEmulator {
 
   // ------------------------------------------------------------ rendering
 
+  /** By id, trashed or not (Drive answers a trashed file's id with 200 and trashed: true); 404 once deleted. */
   private existing(id: string): EmulatedFile {
     const file = this.files.get(id);
-    if (!file || file.trashed) throw new HttpError(404, 'notFound', `File not found: ${id}.`);
+    if (!file) throw new HttpError(404, 'notFound', `File not found: ${id}.`);
     return file;
   }
 
@@ -605,7 +724,7 @@ export class DriveEmulator {
       modifiedTime: new Date(file.modifiedTime).toISOString(),
       createdTime: new Date(file.createdTime).toISOString(),
       version: String(file.version),
-      trashed: file.trashed,
+      trashed: this.isTrashed(file),
     };
     if (file.mimeType !== FOLDER_MIME) {
       all.size = String(file.content.length);
@@ -623,6 +742,7 @@ export class DriveEmulator {
       title: file.name,
       mimeType: file.mimeType,
       modifiedDate: new Date(file.modifiedTime).toISOString(),
+      labels: { trashed: this.isTrashed(file) },
     };
     if (file.mimeType !== FOLDER_MIME) {
       all.fileSize = String(file.content.length);
@@ -751,8 +871,8 @@ function parseListFields(fields: string | undefined): { top: Set<string>; files:
 }
 
 /** The q forms the provider uses, and nothing else. */
-export function parseQuery(q: string): (f: EmulatedFile) => boolean {
-  const tests: ((f: EmulatedFile) => boolean)[] = [];
+export function parseQuery(q: string): (f: EmulatedFile, trashed?: boolean) => boolean {
+  const tests: ((f: EmulatedFile, trashed: boolean) => boolean)[] = [];
   let i = 0;
   const fail = (why: string): never => {
     throw new HttpError(400, 'invalid', `Invalid Value: q (${why} at ${i})`);
@@ -807,8 +927,8 @@ export function parseQuery(q: string): (f: EmulatedFile) => boolean {
       tests.push((f) => f.mimeType === type);
     } else if (word('trashed')) {
       eq();
-      if (word('false')) tests.push((f) => !f.trashed);
-      else if (word('true')) tests.push((f) => f.trashed);
+      if (word('false')) tests.push((_f, trashed) => !trashed);
+      else if (word('true')) tests.push((_f, trashed) => trashed);
       else fail('expected true or false');
     } else if (q[i] === "'") {
       const id = str();
@@ -824,7 +944,7 @@ export function parseQuery(q: string): (f: EmulatedFile) => boolean {
     if (i >= q.length) break;
     if (!word('and ')) fail('expected and');
   }
-  return (f) => tests.every((t) => t(f));
+  return (f, trashed = f.trashed) => tests.every((t) => t(f, trashed));
 }
 
 function encodePageToken(t: { q: string; offset: number }): string {

@@ -2,6 +2,7 @@ import { CloudSyncError, isCloudSyncError } from '../../errors';
 import { backoffDelay } from '../../runtime/backoff';
 import type { Sleep } from '../../runtime/sleep';
 import { isRetryable, parseDriveError, parseRetryAfter, toCloudSyncError } from './drive-errors';
+import type { Pacer } from './drive-pacer';
 
 /**
  * One authorised request to Drive, with the retry policy the original lacked (W19): rate-limit
@@ -44,6 +45,8 @@ export interface DriveRequest {
    * then returned, network failures thrown as cors-or-network.
    */
   retry?: boolean;
+  /** Turns to take before every attempt (retries included): requests Drive limits per second. */
+  pace?: Pacer[];
 }
 
 export class DriveHttp {
@@ -66,6 +69,7 @@ export class DriveHttp {
     let retriedAuth = false;
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw aborted(req.context);
+      for (const pacer of req.pace ?? []) await pacer.turn(req.signal);
       let res: Response;
       try {
         res = await this.opts.fetch(req.url, {

@@ -14,9 +14,15 @@ import { buildQuery, FOLDER_MIME } from './drive-query';
 import { mapPool } from '../../runtime/pool';
 import { sleep as runtimeSleep, type Sleep } from '../../runtime/sleep';
 import { DriveHttp } from './drive-http';
-import { buildMultipartRelated, containsBytes, randomBoundary } from './multipart';
+import { etagOf, FILE_FIELDS, type DriveFile } from './drive-file';
+import { sendUpload } from './drive-upload';
+import { preconditionFailed, v2ConditionalUpdate, v2RefusesStaleIfMatch } from './drive-v2';
+import { compareBytes, listEntryOf, walkFolders, type WalkDeps } from './drive-walk';
+import { DriveFolders } from './drive-folders';
+import { listFiles } from './drive-listing';
+import { Pacer } from './drive-pacer';
 import { pickFirstCreated, pickNewest } from './pick-newest';
-import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
+import { CHUNK_SIZE } from './resumable-upload';
 
 /**
  * CloudStore over the Google Drive REST API, in the original's layout (original-format.md §6.2):
@@ -31,6 +37,17 @@ import { CHUNK_SIZE, resumableUpload } from './resumable-upload';
  * version differs from the caller's, and writes with `If-Match: etag`, so nothing slips between
  * the check and the write. Conditional get has no Drive equivalent: we read the metadata
  * (1 request) and download only when the version differs (1 more).
+ *
+ * Where Drive stops honouring v2 If-Match (the setup check finds it: `capabilities.conditionalPut` false) or
+ * stops answering v2 at all (found at write time: v2 says 404 for a file v3 has), a conditional put becomes a
+ * checked write: the version is compared right before a plain v3 write. That is not atomic; the sync's commit
+ * journal repairs what a racing device overwrote, as on any store without preconditions.
+ *
+ * Real Drive's awkward parts, and how the store meets them: duplicate folders (drive-folders.ts: read across,
+ * write into one, heal); name searches that lag behind writes (ids already known are read with files.get, our
+ * own recent writes are added to listings that miss them, and a write never creates a second copy of a file
+ * it knows); a trashed folder (a write whose answer says `trashed` is redone outside the trash); page tokens
+ * Drive rejects (drive-listing.ts restarts); rate limits (drive-pacer.ts, and drive-http.ts's back-off).
  */
 export interface DriveStoreOptions {
   /** interactive=false must not open a window; the store calls it with true only from `reconnect()`. */
@@ -56,6 +73,17 @@ export interface DriveStoreOptions {
   listPageSize?: number;
   /** What the setup check found (conditionalPut false: Drive stopped honouring v2 If-Match). */
   capabilities?: Partial<Capabilities>;
+  /**
+   * Least time between two requests that make a file (create, folder, copy), and between two copies. Drive
+   * allows about 2 new files per second and limits files.copy on its own. Default 500 ms each; 0 = no pacing.
+   */
+  pacing?: { createIntervalMs?: number; copyIntervalMs?: number };
+  /** How long a file this store wrote is added to listings whose search does not show it yet. Default 5 min. */
+  searchLagToleranceMs?: number;
+  /** How long folder ids are used without looking them up again (another device may add a duplicate). Default 5 min. */
+  folderCacheTtlMs?: number;
+  /** Told about repairs (duplicate folders merged, the If-Match fallback). */
+  log?: (message: string) => void;
 }
 
 export interface DriveStore extends CloudStore {
@@ -70,22 +98,6 @@ export interface DriveStore extends CloudStore {
 
 export const DEFAULT_ROOT_FOLDER = 'TypingMind-Cloud-Sync';
 const MULTIPART_LIMIT = 5 * 1024 * 1024;
-const FILE_FIELDS = 'id,name,mimeType,modifiedTime,createdTime,size,version';
-
-interface DriveFile {
-  id: string;
-  name: string;
-  mimeType: string;
-  modifiedTime?: string;
-  createdTime?: string;
-  size?: string;
-  version?: string;
-}
-
-interface FileList {
-  files: DriveFile[];
-  nextPageToken?: string;
-}
 
 export function createDriveStore(opts: DriveStoreOptions): DriveStore {
   return new DriveStoreImpl(opts);
@@ -104,12 +116,17 @@ class DriveStoreImpl implements DriveStore {
   private readonly concurrency: number;
   private readonly listPageSize: number;
   private readonly random: () => number;
-  /** Folder path ('' = the root folder) → id. */
-  private readonly folderIds = new Map<string, string>();
-  /** In-flight folder creations, so two calls in this tab never create the same folder twice. */
-  private readonly folderCreations = new Map<string, Promise<string>>();
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+  private readonly folders: DriveFolders;
+  private readonly createPacer: Pacer;
+  private readonly copyPacer: Pacer;
+  private readonly lagToleranceMs: number;
   /** Key → the file we last saw for it. */
   private readonly fileIds = new Map<string, string>();
+  /** Key → a file this store wrote, and when: a search may not show it yet. */
+  private readonly recentWrites = new Map<string, { id: string; at: number }>();
+  private readonly walkDeps: WalkDeps;
 
   constructor(opts: DriveStoreOptions) {
     const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -133,6 +150,29 @@ class DriveStoreImpl implements DriveStore {
     this.concurrency = opts.concurrency ?? 4;
     this.listPageSize = opts.listPageSize ?? 1000;
     this.random = opts.random ?? Math.random;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => undefined);
+    const sleep = opts.sleep ?? runtimeSleep;
+    this.createPacer = new Pacer(opts.pacing?.createIntervalMs ?? 500, this.now, sleep);
+    this.copyPacer = new Pacer(opts.pacing?.copyIntervalMs ?? 500, this.now, sleep);
+    this.lagToleranceMs = opts.searchLagToleranceMs ?? 5 * 60_000;
+    this.walkDeps = { http: this.http, api: this.api, remember: (path, found) => this.folders.remember(path, found) };
+    this.folders = new DriveFolders({
+      http: this.http,
+      api: this.api,
+      rootName: this.rootName,
+      createPacer: this.createPacer,
+      log: this.log,
+      now: this.now,
+      cacheTtlMs: opts.folderCacheTtlMs ?? 5 * 60_000,
+      // A duplicate folder appeared (or went) at `path`: a file id remembered there may be the wrong one of two.
+      onChanged: (path) => {
+        for (const key of [...this.fileIds.keys()]) {
+          const dir = splitKey(key).folders.join('/');
+          if (path === '' || dir === path || dir.startsWith(`${path}/`)) this.fileIds.delete(key);
+        }
+      },
+    });
   }
 
   get needsReconnect(): boolean {
@@ -144,8 +184,20 @@ class DriveStoreImpl implements DriveStore {
   }
 
   forgetCachedIds(): void {
-    this.folderIds.clear();
+    this.folders.clear();
     this.fileIds.clear();
+    this.recentWrites.clear();
+  }
+
+  /** A file this store just made or changed: known by id from now on, and listed even before searches see it. */
+  private wrote(key: string, id: string): void {
+    this.fileIds.set(key, id);
+    this.recentWrites.set(key, { id, at: this.now() });
+  }
+
+  private forgetKey(key: string): void {
+    this.fileIds.delete(key);
+    this.recentWrites.delete(key);
   }
 
   // ---------------------------------------------------------------- get
@@ -167,7 +219,7 @@ class DriveStoreImpl implements DriveStore {
     });
     if (res.status === 404) {
       await res.body?.cancel();
-      this.fileIds.delete(key);
+      this.forgetKey(key);
       return { kind: 'not-found' };
     }
     const body = new Uint8Array(await res.arrayBuffer());
@@ -185,22 +237,28 @@ class DriveStoreImpl implements DriveStore {
    * `verify`: see findFiles.
    */
   private async currentFile(key: string, signal?: AbortSignal, verify = true): Promise<DriveFile | undefined> {
+    // No request while the folder ids are fresh. Once they expire this looks them up again, and if another
+    // device merged a duplicate folder meanwhile, the ids cached under it go (onChanged): a cached id may be
+    // the older of two files that now share a folder, which this device alone would go on reading.
+    if (this.fileIds.has(key)) await this.folders.resolve(splitKey(key).folders, false, signal);
     const cachedId = this.fileIds.get(key);
     if (cachedId) {
       const res = await this.http.send({
         method: 'GET',
-        url: `${this.api}/drive/v3/files/${encodeURIComponent(cachedId)}?fields=${encodeURIComponent(FILE_FIELDS + ',trashed')}`,
+        url: `${this.api}/drive/v3/files/${encodeURIComponent(cachedId)}?fields=${encodeURIComponent(FILE_FIELDS)}`,
         accept: [404],
         signal,
         context: `reading ${key}`,
       });
       if (res.ok) {
-        const file = (await res.json()) as DriveFile & { trashed?: boolean };
+        // Drive answers a trashed file's id with 200 and trashed: true (trashed itself or in a trashed folder).
+        const file = (await res.json()) as DriveFile;
         if (!file.trashed) return file;
+        this.folders.forget(splitKey(key).folders);
       } else {
         await res.body?.cancel();
       }
-      this.fileIds.delete(key); // gone or trashed: find it again by name
+      this.forgetKey(key); // gone or trashed: find it again by name
     }
     const { files } = await this.findFiles(key, signal, verify);
     const newest = pickNewest(files);
@@ -214,18 +272,22 @@ class DriveStoreImpl implements DriveStore {
     const { signal } = options;
     const mediaType = options.contentType ?? 'application/octet-stream';
     if (options.ifMatch !== undefined) {
+      if (!this.capabilities.conditionalPut) return this.checkedWrite(key, body, mediaType, options.ifMatch, signal);
       // With a cached id the v2 read inside conditionalUpdate is the existence check: 2 requests.
       const cachedId = this.fileIds.get(key);
       if (cachedId) {
         const result = await this.conditionalUpdate(key, cachedId, body, mediaType, options.ifMatch, signal);
         if (result !== 'gone') return result;
-        this.fileIds.delete(key); // perhaps replaced by a file with a new id: look it up by name
+        this.forgetKey(key); // perhaps replaced by a file with a new id: look it up by name
       }
       const file = await this.currentFile(key, signal);
       if (!file) throw preconditionFailed(key, 'it no longer exists');
+      if (file.id === cachedId) return this.v2Unavailable(key, body, mediaType, options.ifMatch, signal);
       const result = await this.conditionalUpdate(key, file.id, body, mediaType, options.ifMatch, signal);
       if (result === 'gone') {
-        this.fileIds.delete(key);
+        const again = await this.currentFile(key, signal);
+        if (again?.id === file.id) return this.v2Unavailable(key, body, mediaType, options.ifMatch, signal);
+        this.forgetKey(key);
         throw preconditionFailed(key, 'it was deleted');
       }
       return result;
@@ -236,14 +298,55 @@ class DriveStoreImpl implements DriveStore {
     const file = await this.currentFile(key, signal, false);
     if (file) {
       const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
-      if (updated) return { etag: etagOf(updated.id, updated.version) };
-      this.fileIds.delete(key); // deleted meanwhile: create it afresh below
+      if (updated) {
+        this.wrote(key, updated.id);
+        return { etag: etagOf(updated.id, updated.version) };
+      }
+      this.forgetKey(key); // deleted or trashed meanwhile: create it afresh below
     }
     const created = await this.createFile(key, body, mediaType, signal);
     return { etag: etagOf(created.id, created.version) };
   }
 
-  /** 'gone' when the file id no longer exists. */
+  /**
+   * Drive answers v2 with 404 for a file v3 has: the v2 API is gone (retired, or blocked). Compare-and-swap
+   * cannot be had any more; turning it off (so the sync journals its commits, as on other stores without
+   * preconditions) beats failing every index write from now on.
+   */
+  private v2Unavailable(key: string, body: Uint8Array, mediaType: string, expected: string, signal?: AbortSignal): Promise<PutResult> {
+    this.capabilities.conditionalPut = false;
+    this.log('Google Drive no longer answers its v2 API, which compare-and-swap relies on: index writes are now checked by version instead.');
+    return this.checkedWrite(key, body, mediaType, expected, signal);
+  }
+
+  /** The fallback for If-Match: compare the version right before a plain write (not atomic; see the class comment). */
+  private async checkedWrite(key: string, body: Uint8Array, mediaType: string, expected: string, signal?: AbortSignal): Promise<PutResult> {
+    const file = await this.currentFile(key, signal);
+    if (!file) throw preconditionFailed(key, 'it no longer exists');
+    if (etagOf(file.id, file.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
+    const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
+    if (!updated) {
+      this.forgetKey(key);
+      throw preconditionFailed(key, 'it was deleted');
+    }
+    this.wrote(key, updated.id);
+    return { etag: etagOf(updated.id, updated.version) };
+  }
+
+  /**
+   * Whether Drive itself refuses a v2 update whose If-Match is stale (the store's own version check cannot
+   * tell: it refuses a stale etag before Drive sees it). Writes the same bytes back under a made-up etag:
+   * a 412 means honoured. For the setup check, on its own test file.
+   */
+  async checkPreconditions(key: string, signal?: AbortSignal): Promise<boolean> {
+    const file = await this.currentFile(key, signal);
+    if (!file) return false;
+    const got = await this.get(key, { signal });
+    if (got.kind !== 'found') return false;
+    return v2RefusesStaleIfMatch(this.http, this.upload, file.id, got.body, file.mimeType, signal);
+  }
+
+  /** v2 compare-and-swap (drive-v2.ts); 'gone' when the file no longer exists or is in the trash. */
   private async conditionalUpdate(
     key: string,
     fileId: string,
@@ -252,59 +355,10 @@ class DriveStoreImpl implements DriveStore {
     expected: string,
     signal?: AbortSignal,
   ): Promise<PutResult | 'gone'> {
-    const id = encodeURIComponent(fileId);
-    // A 412 means the v2 etag moved between our read and our write; re-read once more: if the
-    // version moved too, the caller's view is stale.
-    for (let round = 0; round < 3; round++) {
-      const head = await this.http.send({
-        method: 'GET',
-        url: `${this.api}/drive/v2/files/${id}?fields=etag%2Cversion`,
-        accept: [404],
-        signal,
-        context: `checking ${key} before saving`,
-      });
-      if (head.status === 404) {
-        await head.body?.cancel();
-        return 'gone';
-      }
-      const current = (await head.json()) as { etag: string; version: string };
-      if (etagOf(fileId, current.version) !== expected) throw preconditionFailed(key, 'another device saved it first');
-      const fields = 'fields=etag%2Cversion%2CmodifiedDate'; // v2 names: modifiedDate, not modifiedTime
-      const res =
-        body.length <= this.multipartLimit
-          ? await this.http.send({
-              method: 'PUT',
-              url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=media&${fields}`,
-              headers: { 'If-Match': current.etag, 'Content-Type': mediaType },
-              body,
-              accept: [404, 412],
-              signal,
-              context: `saving ${key}`,
-            })
-          : await resumableUpload(this.http, {
-              method: 'PUT',
-              url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=resumable&${fields}`,
-              metadata: { mimeType: mediaType },
-              mediaType,
-              body,
-              headers: { 'If-Match': current.etag },
-              accept: [404, 412],
-              signal,
-              context: `saving ${key}`,
-              chunkSize: this.chunkSize,
-            });
-      if (res.status === 412) {
-        await res.body?.cancel();
-        continue;
-      }
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return 'gone';
-      }
-      const saved = (await res.json()) as { version: string | number };
-      return { etag: etagOf(fileId, saved.version) };
-    }
-    throw preconditionFailed(key, 'it kept changing while we saved');
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize };
+    const result = await v2ConditionalUpdate(this.http, { api: this.api, upload: this.upload }, limits, { key, fileId, body, mediaType, expected, signal });
+    if (result !== 'gone') this.wrote(key, fileId);
+    return result;
   }
 
   /**
@@ -313,13 +367,14 @@ class DriveStoreImpl implements DriveStore {
    * precondition-failed, so both end up agreeing on one file.
    */
   private async createIfAbsent(key: string, body: Uint8Array, mediaType: string, signal?: AbortSignal): Promise<PutResult> {
-    const before = await this.findFiles(key, signal);
-    if (before.files.length > 0) throw preconditionFailed(key, 'it already exists');
+    // currentFile, not a bare search: a file we wrote a moment ago may not be searchable yet.
+    if (await this.currentFile(key, signal)) throw preconditionFailed(key, 'it already exists');
     const created = await this.createFile(key, body, mediaType, signal);
     const after = await this.findFiles(key, signal, false);
     const winner = pickFirstCreated(after.files.some((f) => f.id === created.id) ? after.files : [...after.files, created]);
     if (winner && winner.id !== created.id) {
       await this.deleteById(created.id, signal, `withdrawing a duplicate ${key}`);
+      this.recentWrites.delete(key);
       this.fileIds.set(key, winner.id);
       throw preconditionFailed(key, 'another device created it at the same moment');
     }
@@ -330,35 +385,40 @@ class DriveStoreImpl implements DriveStore {
     const { folders, name } = splitKey(key);
     for (let round = 0; ; round++) {
       const parent = await this.ensureFolder(folders, signal);
-      const metadata = { name, mimeType: mediaType, parents: [parent.id] };
+      const metadata = { name, mimeType: mediaType, parents: [parent.primary] };
       const url = `${this.upload}/upload/drive/v3/files?fields=${encodeURIComponent(FILE_FIELDS)}`;
-      const res = await this.sendUpload('POST', url, metadata, body, mediaType, signal, `saving ${key}`);
-      if (res.status === 404 && round === 0) {
-        // The cached folder was deleted (by another device or by hand): walk the path again, and
-        // if the key exists in the folder that replaced it, write into that file instead.
-        await res.body?.cancel();
-        this.forgetFolders(folders);
-        const existing = pickNewest((await this.findFiles(key, signal, false)).files);
-        if (existing) {
-          const updated = await this.updateContent(existing.id, body, mediaType, signal, `saving ${key}`);
-          if (updated) {
-            this.fileIds.set(key, updated.id);
-            return updated;
-          }
+      const res = await this.sendUpload('POST', url, metadata, body, mediaType, signal, `saving ${key}`, [this.createPacer]);
+      let file: DriveFile | undefined;
+      if (res.status !== 404) {
+        file = (await res.json()) as DriveFile;
+        if (!file.trashed) {
+          this.wrote(key, file.id);
+          return file;
         }
-        continue;
-      }
-      if (res.status === 404) {
+        // Drive took it, into a folder someone moved to the trash: take it back out of there and write
+        // into a live folder instead (the trashed folder must not keep receiving the user's data).
+        await this.deleteById(file.id, signal, `withdrawing ${key} from a trashed folder`);
+      } else {
         await res.body?.cancel();
-        throw new CloudSyncError('not-found', `Could not save ${key}: its folder on Google Drive keeps disappearing. Try again.`);
       }
-      const file = (await res.json()) as DriveFile;
-      this.fileIds.set(key, file.id);
-      return file;
+      if (round > 0) {
+        throw new CloudSyncError('not-found', `Could not save ${key}: its folder on Google Drive keeps disappearing or going to the trash. Try again.`);
+      }
+      // The cached folder was deleted or trashed (by another device or by hand): walk the path again, and
+      // if the key exists in the folder that replaced it, write into that file instead.
+      this.folders.forget(folders);
+      const existing = pickNewest((await this.findFiles(key, signal, false)).files);
+      if (existing) {
+        const updated = await this.updateContent(existing.id, body, mediaType, signal, `saving ${key}`);
+        if (updated) {
+          this.wrote(key, updated.id);
+          return updated;
+        }
+      }
     }
   }
 
-  /** Replaces a file's bytes; undefined when the file no longer exists. */
+  /** Replaces a file's bytes; undefined when the file no longer exists or lives in the trash. */
   private async updateContent(
     id: string,
     body: Uint8Array,
@@ -373,10 +433,11 @@ class DriveStoreImpl implements DriveStore {
       await res.body?.cancel();
       return undefined;
     }
-    return (await res.json()) as DriveFile;
+    const file = (await res.json()) as DriveFile;
+    return file.trashed ? undefined : file;
   }
 
-  /** Multipart for small bodies, resumable for large ones. `url` has a query already. */
+  /** Multipart for small bodies, resumable for large ones (drive-upload.ts). `url` has a query already. */
   private sendUpload(
     method: string,
     url: string,
@@ -385,33 +446,10 @@ class DriveStoreImpl implements DriveStore {
     mediaType: string,
     signal: AbortSignal | undefined,
     context: string,
+    pace?: Pacer[],
   ): Promise<Response> {
-    if (body.length > this.multipartLimit) {
-      return resumableUpload(this.http, {
-        method,
-        url: `${url}&uploadType=resumable`,
-        metadata,
-        mediaType,
-        body,
-        accept: [404],
-        signal,
-        context,
-        chunkSize: this.chunkSize,
-      });
-    }
-    // The boundary must not occur in the body; a counter guarantees progress even with a poor random.
-    let boundary = randomBoundary(this.random);
-    for (let n = 0; containsBytes(body, new TextEncoder().encode(boundary)); n++) boundary = `${randomBoundary(this.random)}${n}`;
-    const multipart = buildMultipartRelated(metadata, body, mediaType, boundary);
-    return this.http.send({
-      method,
-      url: `${url}&uploadType=multipart`,
-      headers: { 'Content-Type': multipart.contentType },
-      body: multipart.body,
-      accept: [404],
-      signal,
-      context,
-    });
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize, random: this.random };
+    return sendUpload(this.http, { method, url, metadata, body, mediaType, signal, context, pace }, limits);
   }
 
   // ---------------------------------------------------------------- list
@@ -419,50 +457,41 @@ class DriveStoreImpl implements DriveStore {
   async *list(prefix: string, options: RequestOptions = {}): AsyncIterable<ListEntry[]> {
     const { signal } = options;
     const { folders, namePrefix } = splitPrefix(prefix);
-    const start = await this.resolveFolder(folders, false, signal);
-    if (!start) return;
-    const page: ListEntry[] = [];
+    let start = await this.folders.resolve(folders, false, signal);
     const basePath = folders.length > 0 ? `${folders.join('/')}/` : '';
-    for await (const entry of this.walk(start.id, basePath, namePrefix, signal)) {
-      page.push(entry);
-      if (page.length >= this.listPageSize) yield page.splice(0, page.length);
+    let entries: ListEntry[] = [];
+    if (start) entries = await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal);
+    if (start && entries.length === 0 && start.fromCache && !(await this.allFoldersLive(start.all, signal))) {
+      // A remembered folder was deleted or trashed since: look the path up again.
+      this.folders.forget(folders);
+      start = await this.folders.resolve(folders, false, signal);
+      entries = start ? await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal) : [];
     }
-    if (page.length > 0) yield page;
+    entries = await this.addRecentWrites(entries, prefix, signal);
+    entries.sort((a, b) => compareBytes(a.key, b.key));
+    for (let i = 0; i < entries.length; i += this.listPageSize) yield entries.slice(i, i + this.listPageSize);
   }
 
   /**
-   * Every file under a folder, recursively (the original listed direct children only, which
-   * broke restore on Drive: W19, §5.6), in the byte order of the full keys, like S3. A folder's
-   * keys all start with "name/", so visiting children sorted by that string keeps global order.
-   * Duplicate names: the newest file / folder stands for the name.
+   * Drive's search lags behind its writes: a file this store wrote moments ago may be missing from the
+   * listing. Each such file under the prefix is checked by id (files.get sees it at once) and listed when it
+   * is still there and not trashed; otherwise it is forgotten.
    */
-  private async *walk(folderId: string, path: string, namePrefix: string, signal?: AbortSignal): AsyncGenerator<ListEntry> {
-    const children: DriveFile[] = [];
-    for await (const batch of this.query(buildQuery({ parentId: folderId }), signal, `listing ${path || 'the sync folder'}`)) {
-      for (const f of batch) if (f.name.startsWith(namePrefix)) children.push(f);
-    }
-    const byName = new Map<string, DriveFile[]>();
-    for (const f of children) {
-      const sortKey = f.mimeType === FOLDER_MIME ? `${f.name}/` : f.name;
-      const list = byName.get(sortKey) ?? [];
-      list.push(f);
-      byName.set(sortKey, list);
-    }
-    const names = [...byName.keys()].sort(compareBytes);
-    for (const sortKey of names) {
-      const chosen = pickNewest(byName.get(sortKey) as DriveFile[]) as DriveFile;
-      if (chosen.mimeType === FOLDER_MIME) {
-        this.folderIds.set(`${path}${chosen.name}`, chosen.id);
-        yield* this.walk(chosen.id, `${path}${chosen.name}/`, '', signal);
-      } else {
-        yield {
-          key: `${path}${chosen.name}`,
-          size: Number(chosen.size ?? 0),
-          etag: etagOf(chosen.id, chosen.version),
-          lastModified: chosen.modifiedTime ? Date.parse(chosen.modifiedTime) : undefined,
-        };
+  private async addRecentWrites(entries: ListEntry[], prefix: string, signal?: AbortSignal): Promise<ListEntry[]> {
+    const listed = new Set(entries.map((e) => e.key));
+    const now = this.now();
+    const extra: ListEntry[] = [];
+    for (const [key, w] of [...this.recentWrites]) {
+      if (now - w.at > this.lagToleranceMs) {
+        this.recentWrites.delete(key);
+        continue;
       }
+      if (!key.startsWith(prefix) || listed.has(key)) continue;
+      const file = await this.currentFile(key, signal, false);
+      if (!file) continue;
+      extra.push(listEntryOf(key, file));
     }
+    return extra.length ? [...entries, ...extra] : entries;
   }
 
   // ---------------------------------------------------------------- copy
@@ -478,35 +507,49 @@ class DriveStoreImpl implements DriveStore {
     }
     const { folders, name } = splitKey(to);
     for (let round = 0; ; round++) {
-      const existing = await this.findFiles(to, signal, false);
+      const existing = await this.filesOf(to, signal);
       const parent = await this.ensureFolder(folders, signal);
       const res = await this.http.send({
         method: 'POST',
         url: `${this.api}/drive/v3/files/${encodeURIComponent(source.id)}/copy?fields=${encodeURIComponent(FILE_FIELDS)}`,
         headers: { 'Content-Type': 'application/json; charset=UTF-8' },
-        body: JSON.stringify({ name, parents: [parent.id] }),
+        body: JSON.stringify({ name, parents: [parent.primary] }),
         accept: [404],
+        pace: [this.copyPacer, this.createPacer],
         signal,
         context: `copying ${from} to ${to}`,
       });
-      if (res.status === 404) {
-        await res.body?.cancel();
+      let copied: DriveFile | undefined;
+      if (res.status === 404) await res.body?.cancel();
+      else copied = (await res.json()) as DriveFile;
+      if (copied?.trashed) await this.deleteById(copied.id, signal, `withdrawing ${to} from a trashed folder`);
+      if (!copied || copied.trashed) {
         if (round === 0) {
-          this.forgetFolders(folders);
-          this.fileIds.delete(from);
+          this.folders.forget(folders);
+          this.forgetKey(from);
           continue;
         }
         throw new CloudSyncError('not-found', `Could not copy ${from} to ${to} on Google Drive: the file or the target folder disappeared. Try again.`);
       }
-      const copied = (await res.json()) as DriveFile;
-      this.fileIds.set(to, copied.id);
+      this.wrote(to, copied.id);
       // Replace, not duplicate (the original left duplicates, §6.4): the old files go only after
       // the copy exists, so `to` is never missing in between.
-      for (const old of existing.files) {
-        if (old.id !== copied.id) await this.deleteById(old.id, signal, `replacing ${to}`);
+      for (const old of existing) {
+        if (old !== copied.id) await this.deleteById(old, signal, `replacing ${to}`);
       }
       return;
     }
+  }
+
+  /** Ids of every file at a key: what a search finds, plus the one we know (a search may not show it yet). */
+  private async filesOf(key: string, signal?: AbortSignal): Promise<string[]> {
+    const ids = new Set((await this.findFiles(key, signal, false)).files.map((f) => f.id));
+    const known = this.fileIds.get(key);
+    if (known && !ids.has(known)) {
+      const file = await this.currentFile(key, signal, false);
+      if (file) ids.add(file.id);
+    }
+    return [...ids];
   }
 
   // ---------------------------------------------------------------- delete
@@ -517,17 +560,18 @@ class DriveStoreImpl implements DriveStore {
   }
 
   private async deleteKey(key: string, signal?: AbortSignal): Promise<void> {
-    let files: DriveFile[];
+    let ids: string[];
     try {
-      files = (await this.findFiles(key, signal)).files;
+      ids = await this.filesOf(key, signal);
+      if (ids.length === 0) ids = (await this.findFiles(key, signal)).files.map((f) => f.id);
     } catch (e) {
       // A key Drive could never hold (empty segment) cannot exist, so there is nothing to delete.
       if (e instanceof CloudSyncError && e.details.key === key && e.code === 'provider-error') return;
       throw e;
     }
     // Every duplicate goes, or the next newest would reappear as the key's content.
-    for (const f of files) await this.deleteById(f.id, signal, `deleting ${key}`);
-    this.fileIds.delete(key);
+    for (const id of ids) await this.deleteById(id, signal, `deleting ${key}`);
+    this.forgetKey(key);
   }
 
   private async deleteById(id: string, signal: AbortSignal | undefined, context: string): Promise<void> {
@@ -544,165 +588,50 @@ class DriveStoreImpl implements DriveStore {
   // ---------------------------------------------------------------- names → ids
 
   /**
-   * All non-folder files named like the key's last segment in its folder (fresh, not cached).
-   * `verify`: when nothing is found under a folder id we only remembered, check (1 request) that
-   * the folder still exists; if it was deleted (and perhaps recreated by another device), walk the
-   * path again. Reads and deletes verify, so "absent" is true; plain writes do not need to, since
-   * Drive answers 404 when creating into a deleted folder.
+   * All non-folder files named like the key's last segment in its folder and the folder's duplicates
+   * (fresh, not cached). `verify`: when nothing is found under folder ids we only remembered, check
+   * that they still exist and are not trashed; if one was deleted or trashed (and perhaps recreated by
+   * another device), walk the path again. Reads and deletes verify, so "absent" is true; plain writes
+   * do not need to, since Drive's answer to a create says when the folder is gone or trashed.
    */
   private async findFiles(key: string, signal?: AbortSignal, verify = true): Promise<{ files: DriveFile[] }> {
     const { folders, name } = splitKey(key);
     for (let round = 0; ; round++) {
-      const parent = await this.resolveFolder(folders, false, signal);
+      const parent = await this.folders.resolve(folders, false, signal);
       if (!parent) return { files: [] };
       const files: DriveFile[] = [];
-      for await (const batch of this.query(buildQuery({ name, parentId: parent.id }), signal, `looking for ${key}`)) {
-        for (const f of batch) if (f.mimeType !== FOLDER_MIME) files.push(f);
+      for (const id of parent.all) {
+        for (const f of await listFiles(this.http, this.api, buildQuery({ name, parentId: id }), signal, `looking for ${key}`)) {
+          if (f.mimeType !== FOLDER_MIME) files.push(f);
+        }
       }
-      if (verify && files.length === 0 && parent.fromCache && round === 0 && !(await this.folderExists(parent.id, signal))) {
-        this.forgetFolders(folders);
+      if (verify && files.length === 0 && parent.fromCache && round === 0 && !(await this.allFoldersLive(parent.all, signal))) {
+        this.folders.forget(folders);
         continue;
       }
       return { files };
     }
   }
 
-  private async folderExists(id: string, signal?: AbortSignal): Promise<boolean> {
-    const res = await this.http.send({
-      method: 'GET',
-      url: `${this.api}/drive/v3/files/${encodeURIComponent(id)}?fields=id%2Ctrashed`,
-      accept: [404],
-      signal,
-      context: 'checking a folder',
-    });
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return false;
-    }
-    return !((await res.json()) as { trashed?: boolean }).trashed;
-  }
-
-  /** The id of the folder at `folders` under the root folder; creates missing levels when asked. */
-  private async resolveFolder(
-    folders: string[],
-    create: boolean,
-    signal?: AbortSignal,
-  ): Promise<{ id: string; fromCache: boolean } | undefined> {
-    let fromCache = true;
-    let parentId: string | undefined;
-    for (let depth = 0; depth <= folders.length; depth++) {
-      const path = folders.slice(0, depth).join('/');
-      const cached = this.folderIds.get(path);
-      if (cached) {
-        parentId = cached;
-        continue;
-      }
-      fromCache = false;
-      const name = depth === 0 ? this.rootName : folders[depth - 1];
-      const found = await this.findFolder(name, depth === 0 ? undefined : parentId, signal);
-      if (found) {
-        this.folderIds.set(path, found);
-        parentId = found;
-        continue;
-      }
-      if (!create) return undefined;
-      parentId = await this.createFolderOnce(path, name, depth === 0 ? undefined : parentId, signal);
-    }
-    return { id: parentId as string, fromCache };
-  }
-
-  private async ensureFolder(folders: string[], signal?: AbortSignal): Promise<{ id: string; fromCache: boolean }> {
-    return (await this.resolveFolder(folders, true, signal)) as { id: string; fromCache: boolean };
-  }
-
-  private async findFolder(name: string, parentId: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
-    // The root folder is looked up anywhere in My Drive, as the original does (§6.2).
-    const found: DriveFile[] = [];
-    for await (const batch of this.query(buildQuery({ name, parentId, foldersOnly: true }), signal, `looking for folder ${name}`)) {
-      found.push(...batch);
-    }
-    return pickNewest(found)?.id;
-  }
-
-  private createFolderOnce(path: string, name: string, parentId: string | undefined, signal?: AbortSignal): Promise<string> {
-    const pending = this.folderCreations.get(path);
-    if (pending) return pending;
-    const creation = (async () => {
-      // Another call in this tab may have created it while we looked (then it is cached).
-      const done = this.folderIds.get(path);
-      if (done) return done;
-      const metadata: Record<string, unknown> = { name, mimeType: FOLDER_MIME };
-      if (parentId) metadata.parents = [parentId];
-      const folder = await this.http.json<DriveFile>({
-        method: 'POST',
-        url: `${this.api}/drive/v3/files?fields=id`,
-        headers: { 'Content-Type': 'application/json; charset=UTF-8' },
-        body: JSON.stringify(metadata),
-        signal,
-        context: `creating folder ${path || name}`,
-      });
-      return folder.id;
-    })();
-    this.folderCreations.set(path, creation);
-    return creation
-      .then((id) => {
-        this.folderIds.set(path, id);
-        return id;
-      })
-      .finally(() => this.folderCreations.delete(path));
-  }
-
-  /** Forgets the cached ids of a folder path and everything below it. */
-  private forgetFolders(folders: string[]): void {
-    const path = folders.join('/');
-    for (const p of [...this.folderIds.keys()]) {
-      if (p === '' || p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`)) this.folderIds.delete(p);
-    }
-  }
-
-  /** files.list, one page per yield, following nextPageToken. */
-  private async *query(q: string, signal: AbortSignal | undefined, context: string): AsyncGenerator<DriveFile[]> {
-    let pageToken: string | undefined;
-    do {
-      const params = new URLSearchParams({
-        q,
-        fields: `nextPageToken,files(${FILE_FIELDS})`,
-        spaces: 'drive',
-        pageSize: '1000',
-      });
-      if (pageToken) params.set('pageToken', pageToken);
-      const page = await this.http.json<FileList>({
+  private async allFoldersLive(ids: string[], signal?: AbortSignal): Promise<boolean> {
+    for (const id of ids) {
+      const res = await this.http.send({
         method: 'GET',
-        url: `${this.api}/drive/v3/files?${params.toString()}`,
+        url: `${this.api}/drive/v3/files/${encodeURIComponent(id)}?fields=id%2Ctrashed`,
+        accept: [404],
         signal,
-        context,
+        context: 'checking a folder',
       });
-      yield page.files ?? [];
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return false;
+      }
+      if (((await res.json()) as { trashed?: boolean }).trashed) return false;
+    }
+    return true;
   }
-}
 
-/** Our opaque etag: which file, and which version of it. */
-function etagOf(id: string, version: string | number | undefined): string {
-  return `${id}:${version ?? 0}`;
-}
-
-function preconditionFailed(key: string, why: string): CloudSyncError {
-  return new CloudSyncError('precondition-failed', `${key} was not saved to Google Drive because ${why}. Sync will re-read it and try again.`, {
-    details: { key },
-  });
-}
-
-/** Code-point order, which is UTF-8 byte order: the order S3 lists keys in. */
-function compareBytes(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
-    const d = (ca.value.codePointAt(0) as number) - (cb.value.codePointAt(0) as number);
-    if (d !== 0) return d;
+  private async ensureFolder(folders: string[], signal?: AbortSignal) {
+    return (await this.folders.resolve(folders, true, signal)) as { primary: string; all: string[]; fromCache: boolean };
   }
 }

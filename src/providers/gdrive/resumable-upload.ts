@@ -1,5 +1,6 @@
 import { CloudSyncError, isCloudSyncError } from '../../errors';
 import type { DriveHttp } from './drive-http';
+import type { Pacer } from './drive-pacer';
 
 /**
  * Drive's resumable upload, for bodies too large for one multipart request (Drive caps those at
@@ -27,6 +28,8 @@ export interface ResumableUpload {
   signal?: AbortSignal;
   context: string;
   chunkSize?: number;
+  /** Turns the session request takes (a new file counts against Drive's create limit). */
+  pace?: Pacer[];
 }
 
 /** Returns the final response (JSON file resource), or the session answer when it was an accepted non-2xx status. */
@@ -42,6 +45,7 @@ export async function resumableUpload(http: DriveHttp, up: ResumableUpload): Pro
     },
     body: JSON.stringify(up.metadata),
     accept: up.accept,
+    pace: up.pace,
     signal: up.signal,
     context: up.context,
   });

@@ -13,6 +13,7 @@ describeCloudStore(
       apiBase: emulator.url,
       listPageSize: 40,
       retry: { baseDelayMs: 1 },
+      pacing: { createIntervalMs: 0, copyIntervalMs: 0 }, // kept fast here; pacing is tested in gdrive-drive-limits
     });
     return { store, teardown: () => emulator.stop() };
   },

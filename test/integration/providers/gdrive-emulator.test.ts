@@ -92,4 +92,64 @@ describe('Drive API emulator', () => {
     expect([a.status, b.status, c.status]).toEqual([429, 429, 200]);
     expect(a.headers.get('retry-after')).toBe('2');
   });
+
+  it('a trashed file (or one in a trashed folder) answers by id with trashed: true, leaves searches, and a trashed folder still takes new files', async () => {
+    const root = emu.seedFolder('R');
+    const id = emu.seedFile('f', root, 'x');
+    emu.trash(root);
+    const got = await fetch(`${emu.url}/drive/v3/files/${id}?fields=id,trashed`, { headers: auth });
+    expect(got.status).toBe(200);
+    expect(await got.json()).toEqual({ id, trashed: true });
+    const v2 = (await (await fetch(`${emu.url}/drive/v2/files/${id}?fields=labels`, { headers: auth })).json()) as { labels: { trashed: boolean } };
+    expect(v2.labels.trashed).toBe(true);
+    const q = `'${root}' in parents and trashed = false`;
+    expect(((await (await list({ q, fields: 'files(id)' })).json()) as { files: unknown[] }).files).toEqual([]);
+    const created = await fetch(`${emu.url}/drive/v3/files?fields=id,trashed`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'new', mimeType: FOLDER_MIME, parents: [root] }),
+    });
+    expect(created.status).toBe(200);
+    expect(((await created.json()) as { trashed: boolean }).trashed).toBe(true);
+  });
+
+  it('searches lag behind writes by searchLagMs; files.get sees a new file at once', async () => {
+    emu.searchLagMs = 60_000;
+    const root = emu.seedFolder('R');
+    const q = `name = 'R' and trashed = false`;
+    expect(((await (await list({ q, fields: 'files(id)' })).json()) as { files: unknown[] }).files).toEqual([]);
+    expect((await fetch(`${emu.url}/drive/v3/files/${root}?fields=id`, { headers: auth })).status).toBe(200);
+    emu.searchLagMs = 0;
+    expect(((await (await list({ q, fields: 'files(id)' })).json()) as { files: unknown[] }).files).toEqual([{ id: root }]);
+  });
+
+  it('answers 403 userRateLimitExceeded beyond createsPerSecond and copiesPerSecond', async () => {
+    emu.createsPerSecond = 2;
+    const mk = (name: string) =>
+      fetch(`${emu.url}/drive/v3/files?fields=id`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ name, mimeType: FOLDER_MIME }) });
+    const statuses = [(await mk('a')).status, (await mk('b')).status];
+    const third = await mk('c');
+    expect([...statuses, third.status]).toEqual([200, 200, 403]);
+    expect(((await third.json()) as { error: { errors: { reason: string }[] } }).error.errors[0].reason).toBe('userRateLimitExceeded');
+    emu.createsPerSecond = Infinity;
+    emu.copiesPerSecond = 1;
+    const src = emu.seedFile('s', emu.seedFolder('R'), 'x');
+    const copy = () => fetch(`${emu.url}/drive/v3/files/${src}/copy?fields=id`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{}' });
+    expect([(await copy()).status, (await copy()).status]).toEqual([200, 403]);
+    expect(emu.rateLimited).toBe(2);
+  });
+
+  it('moves with addParents/removeParents (one parent only) and stamps modifiedTime unless it is given', async () => {
+    const a = emu.seedFolder('A');
+    const b = emu.seedFolder('B');
+    const id = emu.seedFile('f', a, 'x', { modifiedTime: Date.parse('2025-01-01T00:00:00Z') });
+    const patch = (params: string, body: unknown) =>
+      fetch(`${emu.url}/drive/v3/files/${id}?${params}`, { method: 'PATCH', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await patch(`addParents=${b}`, {})).status).toBe(403);
+    expect((await patch(`addParents=${b}&removeParents=${a}`, { modifiedTime: '2025-01-01T00:00:00.000Z' })).status).toBe(200);
+    expect(emu.files.get(id)?.parents).toEqual([b]);
+    expect(emu.files.get(id)?.modifiedTime).toBe(Date.parse('2025-01-01T00:00:00Z'));
+    expect((await patch(`addParents=${a}&removeParents=${b}`, {})).status).toBe(200);
+    expect(emu.files.get(id)?.modifiedTime).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
+  });
 });

@@ -21,7 +21,9 @@ async function requestsFor(label: string, fn: () => Promise<unknown>): Promise<v
 
 beforeAll(async () => {
   emu = await startDriveEmulator();
-  store = createDriveStore({ getAccessToken: async () => 'test-token', apiBase: emu.url });
+  // Unpaced: this measures requests and the provider's own overhead, not Drive's per-second limits.
+  const unpaced = { createIntervalMs: 0, copyIntervalMs: 0 };
+  store = createDriveStore({ getAccessToken: async () => 'test-token', apiBase: emu.url, pacing: unpaced });
   await requestsFor('first put into an empty Drive (root + items folder created)', () => store.put('items/a.json', small));
   await requestsFor('put of an existing item (cached id)', () => store.put('items/a.json', small));
   await requestsFor('put of a new item in a known folder', () => store.put('items/b.json', small));
@@ -32,7 +34,7 @@ beforeAll(async () => {
     etag = (await store.put('metadata.json', small, { ifMatch: etag })).etag;
   });
   for (let i = 0; i < 1000; i++) await store.put(`many/k${i}.json`, small);
-  const cold = createDriveStore({ getAccessToken: async () => 'test-token', apiBase: emu.url });
+  const cold = createDriveStore({ getAccessToken: async () => 'test-token', apiBase: emu.url, pacing: unpaced });
   await requestsFor('list 1000 keys in one folder, cold cache', async () => {
     for await (const page of cold.list('many/')) void page;
   });

@@ -38,6 +38,7 @@ function makeStore(overrides: Partial<DriveStoreOptions> = {}) {
       sleeps.push(ms);
     },
     random: () => 0.5,
+    pacing: { createIntervalMs: 0, copyIntervalMs: 0 }, // pacing has its own tests (gdrive-drive-limits)
     ...overrides,
   });
 }
@@ -124,7 +125,7 @@ describe('duplicate names', () => {
     expect(emu.files.get(newer)?.content.toString()).toBe('written');
   });
 
-  it('uses the most recently modified of two root folders and of two sub-folders with one name', async () => {
+  it('reads across two root folders and two sub-folders with one name: the newest file stands for a key (more in gdrive-duplicates)', async () => {
     const oldRoot = emu.seedFolder(ROOT, 'root', { modifiedTime: Date.parse('2024-01-01T00:00:00Z') });
     const newRoot = emu.seedFolder(ROOT, 'root', { modifiedTime: Date.parse('2025-01-01T00:00:00Z') });
     emu.seedFile('metadata.json', oldRoot, 'in old root');
