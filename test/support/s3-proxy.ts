@@ -8,10 +8,12 @@
  *  - faults on demand (`inject()`): 5xx, 429 with Retry-After, dropped connections, slow responses,
  *    by count and/or by method and key pattern;
  *  - CORS refusal for an origin (`refuseCors(origin)`), to test what a browser does with a blocked bucket.
+ *  - Content-MD5 required on multi-object deletes, as older MinIO does (`requireContentMd5()`);
  *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails.
  * Path-style only (`/<bucket>/<key>`). The Host header is passed through unchanged so SigV4 signatures,
  * computed by the client against the proxy's address, still verify at s3rver.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySigV4 } from './sigv4-verify';
@@ -80,6 +82,11 @@ export interface S3Proxy {
   refuseCors(origin: string): void;
   /** Allow CORS for this origin but expose no headers (a bucket rule without ExposeHeaders: ETag). */
   hideExposedHeaders(origin: string): void;
+  /**
+   * Answer a multi-object delete (POST ?delete) without a matching Content-MD5 with 400, as older MinIO and
+   * S3 implementations that predate the SDK's CRC32 checksums do (MissingContentMD5 / BadDigest).
+   */
+  requireContentMd5(): void;
   stats(): ProxyStats;
   /** Clears faults, CORS refusals and stats. */
   reset(): void;
@@ -129,6 +136,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
   let faults: Array<Fault & { left: number }> = [];
   const refused = new Set<string>();
   const unexposed = new Set<string>();
+  let md5Required = false;
   let stats: ProxyStats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
   // Per-key write queue: a promise chain whose tail is the last write in flight.
   const writeQueues = new Map<string, Promise<unknown>>();
@@ -244,6 +252,12 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
       }
     }
 
+    if (md5Required && method === 'POST' && query.has('delete')) {
+      const sent = req.headers['content-md5'];
+      const code = typeof sent !== 'string' ? 'MissingContentMD5' : sent !== createHash('md5').update(body).digest('base64') ? 'BadDigest' : undefined;
+      if (code) return send(400, { 'content-type': 'application/xml', ...corsHeaders(origin) }, errorXml(400, code));
+    }
+
     const fault = takeFault(method, key, record.presigned);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.drop) {
@@ -310,6 +324,9 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     hideExposedHeaders(origin) {
       unexposed.add(origin);
     },
+    requireContentMd5() {
+      md5Required = true;
+    },
     stats() {
       return { ...stats, byMethod: structuredClone(stats.byMethod), requests: [...stats.requests] };
     },
@@ -317,6 +334,7 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
       faults = [];
       refused.clear();
       unexposed.clear();
+      md5Required = false;
       stats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
     },
     async close() {

@@ -47,6 +47,7 @@ import { mapPool } from '../../runtime/pool';
 import { headersForPut } from '../object-headers';
 import { encodeCopySource } from './copy-source';
 import { normalizeEtag } from './etag';
+import { contentMd5Middleware } from './content-md5';
 import { codeOf, mapS3Error, statusOf, type S3ErrorContext, type S3Operation } from './s3-errors';
 import { planParts } from './multipart-plan';
 import { PresignedGets } from './presigned-get';
@@ -101,7 +102,7 @@ export class S3Store implements CloudStore {
   readonly client: S3Client;
   private readonly settings: S3Settings;
   private readonly crossOrigin: boolean;
-  /** Set once a provider answers NotImplemented to DeleteObjects (GCS XML): delete one by one after that. */
+  /** Set once a provider refuses DeleteObjects (GCS XML, older MinIO): delete one by one after that. */
   private singleDeletes = false;
   /** HEAD answers showed no ETag: conditional reads go as a GET with If-None-Match instead. */
   private headHidesEtag = false;
@@ -310,13 +311,16 @@ export class S3Store implements CloudStore {
         continue;
       }
       try {
-        const res = await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.settings.bucket,
-            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-          }),
-          { abortSignal: signal },
-        );
+        const command = new DeleteObjectsCommand({
+          Bucket: this.settings.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        });
+        command.middlewareStack.add(contentMd5Middleware(this.client.config.md5, this.client.config.base64Encoder), {
+          step: 'build',
+          priority: 'low',
+          name: 'cloudsyncContentMd5',
+        });
+        const res = await this.client.send(command, { abortSignal: signal });
         const failed = (res.Errors ?? []).filter((x) => x.Code !== 'NoSuchKey');
         if (failed.length > 0) {
           const first = failed[0];
@@ -327,7 +331,7 @@ export class S3Store implements CloudStore {
         }
       } catch (e) {
         if (e instanceof CloudSyncError) throw e;
-        if (codeOf(e) === 'NotImplemented' || statusOf(e) === 501) {
+        if (multiDeleteRefused(e)) {
           this.singleDeletes = true;
           await this.deleteOneByOne(batch, signal);
           continue;
@@ -456,6 +460,16 @@ const exactKeyPath =
     }
     return next(args);
   };
+
+/**
+ * A provider's answer that it will not take a multi-object delete at all: not implemented (GCS XML API, 501),
+ * not allowed (405), or a request it finds malformed (400: older MinIO without Content-MD5, a gateway that
+ * drops the body's checksum header). Deleting one by one then still works and reports its own errors.
+ */
+function multiDeleteRefused(e: unknown): boolean {
+  const status = statusOf(e);
+  return codeOf(e) === 'NotImplemented' || status === 501 || status === 405 || status === 400;
+}
 
 /** Throws the per-item error for a key no S3 object name can hold. */
 function checkKey(key: string): void {
