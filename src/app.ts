@@ -18,6 +18,7 @@ import { createGoogleSignIn, createProvider, saveCapabilities, savedCapabilities
 import type { GoogleAuth } from './providers/gdrive/google-auth';
 import { createGestureRenewal, type GestureRenewal } from './providers/gdrive/gesture-renewal';
 import { probeStore } from './providers/probe';
+import { ProbePacing } from './providers/probe-pacing';
 import { createEventBus, createLogger, createSyncRuntime, type SyncRuntime } from './runtime';
 import { throttleProgress } from './runtime/progress-throttle';
 import { createBackupService, describeBackupOutcome, describeRestoreOutcome, type BackupOutcome, type BackupService } from './backup';
@@ -218,6 +219,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
     /** The capability probe while it runs (see run below). */
     let probing: Promise<void> | undefined;
+    const probePacing = new ProbePacing();
 
     const runtime = createSyncRuntime<CycleResult, ChangedKey>({
       autoSync: cfg.autoSync,
@@ -238,19 +240,23 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       onRunError: (e) => fail(e),
       shouldFlushOnPageHide: () => dirty.size > 0 && dirty.size <= 20,
       run: async ({ trigger }) => {
-        if (!capabilitiesKnown && provider.store.kind === 's3' && !probing) {
+        if (!capabilitiesKnown && provider.store.kind === 's3' && !probing && probePacing.due(Date.now())) {
           // Once per bucket: does it honour conditional writes? That decides how this device writes, not how it
           // reads, so the probe runs beside the cycle's reads (a fresh device's download does not wait for its
           // dozen round trips) and the engine waits for it before its first write (beforeWrites).
           probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
             .then(
               (probe) => {
-                if (!probe.ok) return;
+                if (!probe.ok) return probePacing.failed(Date.now());
+                probePacing.succeeded();
                 saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
                 Object.assign(provider.store.capabilities, probe.capabilities);
                 capabilitiesKnown = true;
               },
-              (e: unknown) => log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`),
+              (e: unknown) => {
+                probePacing.failed(Date.now());
+                log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`);
+              },
             )
             .finally(() => {
               probing = undefined;
