@@ -161,6 +161,12 @@ export class S3Store implements CloudStore {
       }
       // Gone (or, since a HEAD 404 has no body, maybe the bucket is): a plain GET tells which.
       if (current === undefined) return this.get(key, { signal });
+      // Refused with no body to say why (a clock too far off, a permission, a signature): a GET's error body
+      // tells, and names the server's time, so the SDK corrects its clock and the read goes through.
+      if (current === REFUSED) {
+        const got = await this.get(key, { signal });
+        return got.kind === 'found' && got.etag === normalizeEtag(options.ifNoneMatch) ? { kind: 'not-modified', etag: got.etag } : got;
+      }
       if (current === normalizeEtag(options.ifNoneMatch)) return { kind: 'not-modified', etag: current };
       // Changed: fetch it unconditionally (no If-None-Match, so the cached preflight still applies).
       return this.get(key, { signal });
@@ -205,8 +211,11 @@ export class S3Store implements CloudStore {
     }
   }
 
-  /** The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none. */
-  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | typeof HIDDEN | undefined> {
+  /**
+   * The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none,
+   * REFUSED for a 403 whose reason a HEAD cannot carry.
+   */
+  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | typeof HIDDEN | typeof REFUSED | undefined> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
       return normalizeEtag(res.ETag) ?? HIDDEN;
@@ -214,6 +223,7 @@ export class S3Store implements CloudStore {
       // A HEAD error has no body, so a missing bucket looks like a missing key: only a 404 with an S3 code
       // other than NoSuchBucket is trusted as "no object"; "NotFound" is what the SDK names a bodiless 404.
       if (statusOf(e) === 404 && codeOf(e) !== 'NoSuchBucket') return undefined;
+      if (statusOf(e) === 403 && !namedRefusal(e)) return REFUSED;
       throw mapS3Error(e, this.ctx('get', key));
     }
   }
@@ -479,6 +489,14 @@ function checkKey(key: string): void {
 
 /** headEtag's answer when the response to HEAD carried no ETag. */
 const HIDDEN = Symbol('etag hidden');
+/** headEtag's answer to a 403 that says nothing more (a HEAD answer has no body). */
+const REFUSED = Symbol('refused');
+
+/** A 403 whose S3 error code came with it (the SDK names a bodiless one after its status). */
+function namedRefusal(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== undefined && code !== 'Forbidden' && code !== 'NotFound';
+}
 
 function checkSignal(signal: AbortSignal | undefined, ctx: S3ErrorContext): void {
   if (signal?.aborted) throw mapS3Error(Object.assign(new Error('aborted'), { name: 'AbortError' }), ctx);
