@@ -139,7 +139,11 @@ export class S3Store implements CloudStore {
       ...settings.capabilities,
     };
     this.crossOrigin = isCrossOrigin(endpoint ?? awsOrigin(settings), settings.pageOrigin);
-    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, settings.secretAccessKey);
+    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, {
+        accessKeyId: settings.accessKeyId,
+        secretAccessKey: settings.secretAccessKey,
+        ...(settings.sessionToken ? { sessionToken: settings.sessionToken } : {}),
+      });
   }
 
   prepare(): void {
