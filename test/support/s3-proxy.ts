@@ -65,6 +65,13 @@ export interface RequestRecord {
   presigned: boolean;
   /** What the proxy did instead of forwarding, if anything. */
   fault?: 'status' | 'drop' | 'precondition' | 'cors-refused';
+  /**
+   * The request's header names, lower case; for a CORS preflight, the method and headers the browser asks
+   * leave to send (Access-Control-Request-Method / -Headers) instead.
+   */
+  headerNames: string[];
+  /** A preflight's Access-Control-Request-Method. */
+  preflightFor?: string;
 }
 
 export interface ProxyStats {
@@ -241,7 +248,24 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     st.bytesIn += body.length;
     stats.total += 1;
     if (method === 'OPTIONS') stats.preflights += 1;
-    const record: RequestRecord = { method, key, path: (req.url ?? '/').split('?')[0], query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
+    const asked = req.headers['access-control-request-headers'];
+    const headerNames =
+      method === 'OPTIONS'
+        ? (typeof asked === 'string' ? asked.split(',') : []).map((h) => h.trim().toLowerCase()).filter(Boolean)
+        : Object.keys(req.headers).map((h) => h.toLowerCase());
+    const askedMethod = req.headers['access-control-request-method'];
+    const record: RequestRecord = {
+      method,
+      key,
+      path: (req.url ?? '/').split('?')[0],
+      query: rawQuery,
+      status: 0,
+      origin,
+      at: Date.now(),
+      presigned: /(^|&)X-Amz-Signature=/.test(rawQuery),
+      headerNames,
+      ...(typeof askedMethod === 'string' ? { preflightFor: askedMethod.toUpperCase() } : {}),
+    };
     stats.requests.push(record);
 
     const send = (status: number, headers: Record<string, string | string[] | undefined>, out: Buffer | string) => {
