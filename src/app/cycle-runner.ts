@@ -11,6 +11,7 @@ import type { ChangedKey } from '../host/types';
 import { createProvider, saveCapabilities, savedCapabilities, type ProviderHandle } from '../provider-factory';
 import { createGestureRenewal } from '../providers/gdrive/gesture-renewal';
 import { probeStore } from '../providers/probe';
+import { ProbePacing } from '../providers/probe-pacing';
 import { endpointProtocol } from '../config/endpoint';
 import { parallelismFor } from '../runtime/pool';
 import { createSyncRuntime } from '../runtime';
@@ -108,6 +109,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   let lastFull = 0;
   let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
 
+  const probePacing = new ProbePacing();
   const startProbe = () => {
     // Once per bucket: does it honour conditional writes? That decides how this device writes, not how it
     // reads, so the probe runs beside the cycle's reads (a fresh device's download does not wait for its
@@ -115,12 +117,16 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
       .then(
         (probe) => {
-          if (!probe.ok) return;
+          if (!probe.ok) return probePacing.failed(Date.now());
+          probePacing.succeeded();
           saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
           Object.assign(provider.store.capabilities, probe.capabilities);
           capabilitiesKnown = true;
         },
-        (e: unknown) => ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`),
+        (e: unknown) => {
+          probePacing.failed(Date.now());
+          ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`);
+        },
       )
       .finally(() => {
         probing = undefined;
@@ -131,7 +137,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   const session: Session = { provider, engine, host, base, backups, history, runtime: undefined as never };
 
   const runCycle = async ({ trigger }: { trigger: string }): Promise<CycleResult> => {
-    if (!capabilitiesKnown && provider.store.kind === 's3' && !probing) startProbe();
+    if (!capabilitiesKnown && provider.store.kind === 's3' && !probing && probePacing.due(Date.now())) startProbe();
     const now = Date.now();
     const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
     // Only keys quiet for the quiet period go up, so a chat still streaming is not captured half-written;

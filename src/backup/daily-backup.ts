@@ -21,7 +21,8 @@ import { copyRemaining, dailyBackupState } from './daily-resume';
 import { collectGarbage, type GarbageOutcome } from './garbage';
 import { isInProgress, readManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { applyRetention, type RetentionResult } from './retention';
-import { failureFields, outcomeOf, writeManifestAndIndex, type BackupOutcome } from './snapshot';
+import { deleteFolder } from './folder-store';
+import { failureFields, outcomeOf, type BackupOutcome } from './snapshot';
 
 /** A claim older than this is from a device that stopped half-way (closed tab): another may take over. */
 export const DAILY_CLAIM_TTL_MS = 30 * 60 * 1000;
@@ -98,6 +99,7 @@ export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {})
   }
 
   let copy;
+  let manifest: BackupManifest;
   try {
     // Resumes what an attempt stopped by a rate limit left (daily-resume.ts).
     const { state } = await dailyBackupState(deps.store, folder, options);
@@ -106,17 +108,21 @@ export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {})
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.({ phase: 'backup', done, total }),
     });
+    manifest = {
+      ...buildDailyManifest({ created: now, totalItems: copy.totalItems, copiedItems: copy.copied.length, backupFolder: folder }),
+      tcsCopy: 'server-side',
+      ...failureFields(copy.failed),
+    };
+    // Until this write lands the folder's manifest is the "in progress" claim.
+    await deps.store.put(backupManifestKey(folder), enc.encode(serializeManifest(manifest)), { ...JSON_PUT, signal: options.signal });
   } catch (e) {
-    // Give the day back at once rather than making other devices wait for the claim to go stale.
-    await deps.store.deleteMany([backupManifestKey(folder)]).catch(() => undefined);
+    // Give the day back at once rather than making other devices wait 30 minutes for the claim to go stale,
+    // and take the copies made so far with it: no manifest lists them. Best effort, without the signal
+    // (it may be why we stopped); a claim left anyway still goes stale.
+    await deleteFolder(deps.store, folder).catch(() => deps.store.deleteMany([backupManifestKey(folder)]).catch(() => undefined));
     throw e;
   }
-  const manifest: BackupManifest = {
-    ...buildDailyManifest({ created: now, totalItems: copy.totalItems, copiedItems: copy.copied.length, backupFolder: folder }),
-    tcsCopy: 'server-side',
-    ...failureFields(copy.failed),
-  };
-  await writeManifestAndIndex(deps, manifest, options);
+  await updateManifestIndex(deps.store, (i) => upsertManifestIndex(i, manifest), options);
   if (copy.failed.length) deps.log('warn', `Daily backup: ${copy.failed.length} of ${copy.totalItems} objects could not be copied.`);
   const retention = await applyRetention(deps, options);
   const garbage = await collectGarbageAfterBackup(deps, options);

@@ -190,8 +190,14 @@ export async function restoreBackup(deps: BackupDeps, folderInput: string, optio
       { details: { folder, failed: snap.copy.failed } },
     );
   }
-  await writeManifestAndIndex(deps, snap.manifest, options);
   const snapFolder = snap.manifest.backupFolder;
+  try {
+    await writeManifestAndIndex(deps, snap.manifest, options);
+  } catch (e) {
+    // Nothing was restored yet; an automatic snapshot no list shows would only take space.
+    await deleteFolder(store, snapFolder).catch(() => undefined);
+    throw e;
+  }
 
   const attempted = new Map<string, RestoreCopy>();
   const putEtags = new Map<string, string>();

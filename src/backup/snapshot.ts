@@ -8,6 +8,7 @@ import { CloudSyncError } from '../errors';
 import { backupInfoFromManifest } from './backup-info';
 import type { BackupDeps, RunOptions } from './backup-deps';
 import type { CopyFailure } from './copy-objects';
+import { deleteFolder } from './folder-store';
 import { copyLiveStateInto, readLiveState, type FolderCopy, type LiveState } from './live-state';
 import { updateManifestIndex } from './manifest-index-store';
 
@@ -61,11 +62,19 @@ export async function takeSnapshot(
   const created = deps.now();
   const folder = snapshotFolder(rawName, new Date(created));
   const state = options.state ?? (await readLiveState(deps.store, options));
-  const copy = await copyLiveStateInto(deps.store, state, folder, {
-    concurrency: deps.concurrency,
-    signal: options.signal,
-    onProgress: (done, total) => options.onProgress?.({ phase: 'backup', done, total }),
-  });
+  let copy: FolderCopy;
+  try {
+    copy = await copyLiveStateInto(deps.store, state, folder, {
+      concurrency: deps.concurrency,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.({ phase: 'backup', done, total }),
+    });
+  } catch (e) {
+    // Stopped half-way (the account unreachable, cancelled): no manifest lists these copies, so nothing would
+    // ever show or remove them. Best effort, without the signal, which may be the reason for stopping.
+    await deleteFolder(deps.store, folder).catch(() => undefined);
+    throw e;
+  }
   const manifest: BackupManifest = {
     ...buildSnapshotManifest({ name: rawName, created, totalItems: copy.totalItems, copiedItems: copy.copied.length, backupFolder: folder }),
     ...failureFields(copy.failed),

@@ -19,12 +19,18 @@ export interface CorsInstructions {
 }
 
 export const CORS_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'] as const;
-export const CORS_EXPOSE_HEADERS = ['ETag'] as const;
+/**
+ * Response headers the bundle reads beyond the ones browsers always show: ETag (every change check and
+ * compare-and-swap), Date (the SDK corrects a device clock that is off from it, so signatures stay inside
+ * S3's 15 minutes), Retry-After (how long a throttled request waits).
+ */
+export const CORS_EXPOSE_HEADERS = ['ETag', 'Date', 'Retry-After'] as const;
 const MAX_AGE_SECONDS = 3600;
 
 /**
- * Request headers the S3 client sends from a browser. Providers that cannot take "*" (Google Cloud Storage)
- * need them listed; everyone else gets "*".
+ * Request headers the S3 client sends from a browser (a browser test collects them from the preflights and
+ * holds every provider's text to them). Providers that cannot take "*" (Google Cloud Storage) need them
+ * listed; everyone else gets "*".
  */
 export const S3_REQUEST_HEADERS = [
   'authorization',
@@ -37,6 +43,8 @@ export const S3_REQUEST_HEADERS = [
   'x-amz-security-token',
   'x-amz-user-agent',
   'x-amz-copy-source',
+  // Batch deletes (content-md5.ts).
+  'content-md5',
   'amz-sdk-invocation-id',
   'amz-sdk-request',
 ] as const;

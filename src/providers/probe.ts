@@ -67,6 +67,7 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
   const steps: ProbeStep[] = [];
   const capabilities: Capabilities = { ...store.capabilities };
   let written = false;
+  let attempted = false;
 
   const fail = (step: ProbeStepName, e: unknown, required = true): ProbeStep => {
     const err = e instanceof CloudSyncError ? e : undefined;
@@ -103,6 +104,9 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
     // 2. write
     const body = enc.encode(`TypingMind Cloud Sync connection test ${id}. Safe to delete.`);
     let etag: string;
+    // Before the answer: a write can land even when its answer fails (a CORS rule that hides ETag, a dropped
+    // connection), and the clean-up below must still remove it.
+    attempted = true;
     try {
       etag = (await store.put(key, body, { signal, contentType: 'text/plain' })).etag;
       written = true;
@@ -188,7 +192,10 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
       if (after.kind === 'found') etag = after.etag;
     }
 
-    // 5. conditional get
+    // 5. conditional get: every sync checks metadata.json for changes exactly this way (store.get with
+    // ifNoneMatch: a HEAD from a web page, or a conditional GET where HEAD hides the ETag). A store that
+    // merely re-sends unchanged data works; one where the check fails would fail every sync after the first,
+    // so that is a required step.
     try {
       const r = await store.get(key, { signal, ifNoneMatch: etag });
       capabilities.conditionalGet = r.kind === 'not-modified';
@@ -201,7 +208,8 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
           : 'The storage always sends data again, even when unchanged; each sync check downloads metadata.json in full.',
       });
     } catch (e) {
-      fail('conditional-get', e, false);
+      const s = fail('conditional-get', e);
+      s.message = `Checking for changes the way every sync does failed: ${s.message}`;
       capabilities.conditionalGet = false;
     }
 
@@ -225,6 +233,9 @@ export async function probeStore(store: CloudStore, options: ProbeOptions = {}):
       } catch (e) {
         fail('delete', e);
       }
+    } else if (attempted) {
+      // The write's answer failed, so whether it landed is unknown: remove it quietly (not a step of its own).
+      await store.deleteMany([key], { signal }).catch(() => undefined);
     }
   }
   return finish();

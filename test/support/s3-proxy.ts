@@ -8,12 +8,16 @@
  *  - faults on demand (`inject()`): 5xx, 429 with Retry-After, dropped connections, slow responses,
  *    by count and/or by method and key pattern;
  *  - CORS refusal for an origin (`refuseCors(origin)`), to test what a browser does with a blocked bucket.
- *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails;
  *  - a simulated network on demand (`setNetwork()`, network-link.ts): round-trip time and bandwidth, for the
- *    benchmark's "home" profile.
+ *    benchmark's "home" profile;
+ *  - Content-MD5 required on multi-object deletes, as older MinIO does (`requireContentMd5()`);
+ *  - SigV4 checking for header-signed requests (s3rver accepts any V4 signature), so a wrong secret fails,
+ *    and S3's 15-minute limit on the signature's time (RequestTimeTooSkewed, with ServerTime), against the
+ *    proxy's own clock (`now`); answers carry that clock as Date unless `hideDate()`.
  * Path-style only (`/<bucket>/<key>`). The Host header is passed through unchanged so SigV4 signatures,
  * computed by the client against the proxy's address, still verify at s3rver.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
@@ -65,6 +69,13 @@ export interface RequestRecord {
   presigned: boolean;
   /** What the proxy did instead of forwarding, if anything. */
   fault?: 'status' | 'drop' | 'precondition' | 'cors-refused';
+  /**
+   * The request's header names, lower case; for a CORS preflight, the method and headers the browser asks
+   * leave to send (Access-Control-Request-Method / -Headers) instead.
+   */
+  headerNames: string[];
+  /** A preflight's Access-Control-Request-Method. */
+  preflightFor?: string;
 }
 
 export interface ProxyStats {
@@ -89,6 +100,16 @@ export interface S3Proxy {
    * bandwidth), or takes it away (undefined). Kept across reset().
    */
   setNetwork(profile: NetworkProfile | undefined): void;
+  /**
+   * Answers without a Date header: what a page sees from a bucket whose CORS rule does not expose Date, so
+   * the SDK cannot learn the server's time from it (only from an error body's ServerTime).
+   */
+  hideDate(): void;
+  /**
+   * Answer a multi-object delete (POST ?delete) without a matching Content-MD5 with 400, as older MinIO and
+   * S3 implementations that predate the SDK's CRC32 checksums do (MissingContentMD5 / BadDigest).
+   */
+  requireContentMd5(): void;
   stats(): ProxyStats;
   /** Clears faults, CORS refusals and stats. */
   reset(): void;
@@ -126,6 +147,11 @@ export interface S3ProxyOptions {
   /** Verify header-signed requests made with this key id against this secret (s3rver does not check V4). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /**
+   * The server's clock (default: the real one, read without Date.now so a test can move the device's clock
+   * alone). Signatures more than 15 minutes from it are refused, as S3 does; answers carry it as Date.
+   */
+  now?: () => number;
+  /**
    * Access-Control-Max-Age added to successful preflights. s3rver leaves it out of preflight answers
    * (real S3 sends the bucket rule's MaxAgeSeconds there), which would make browsers preflight every
    * request after 5 s. Default 3000, as in the test bucket's CORS rule; 0 = add nothing.
@@ -138,6 +164,9 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
   let faults: Array<Fault & { left: number }> = [];
   const refused = new Set<string>();
   const unexposed = new Set<string>();
+  let md5Required = false;
+  let dateHidden = false;
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
   let stats: ProxyStats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
   // Per-key write queue: a promise chain whose tail is the last write in flight.
   const writeQueues = new Map<string, Promise<unknown>>();
@@ -232,7 +261,24 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     st.bytesIn += body.length;
     stats.total += 1;
     if (method === 'OPTIONS') stats.preflights += 1;
-    const record: RequestRecord = { method, key, path: (req.url ?? '/').split('?')[0], query: rawQuery, status: 0, origin, at: Date.now(), presigned: /(^|&)X-Amz-Signature=/.test(rawQuery) };
+    const asked = req.headers['access-control-request-headers'];
+    const headerNames =
+      method === 'OPTIONS'
+        ? (typeof asked === 'string' ? asked.split(',') : []).map((h) => h.trim().toLowerCase()).filter(Boolean)
+        : Object.keys(req.headers).map((h) => h.toLowerCase());
+    const askedMethod = req.headers['access-control-request-method'];
+    const record: RequestRecord = {
+      method,
+      key,
+      path: (req.url ?? '/').split('?')[0],
+      query: rawQuery,
+      status: 0,
+      origin,
+      at: Date.now(),
+      presigned: /(^|&)X-Amz-Signature=/.test(rawQuery),
+      headerNames,
+      ...(typeof askedMethod === 'string' ? { preflightFor: askedMethod.toUpperCase() } : {}),
+    };
     stats.requests.push(record);
     const net = network;
     if (net) {
@@ -246,6 +292,9 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
       record.status = status;
       st.bytesOut += buf.length;
       if (net) await waitUntil(net.responseArrives(buf.length, Date.now()));
+      res.sendDate = false;
+      for (const h of Object.keys(headers)) if (h.toLowerCase() === 'date') delete headers[h];
+      if (!dateHidden) headers.date = new Date(now()).toUTCString();
       res.writeHead(status, headers);
       res.end(buf);
       record.done = Date.now();
@@ -257,11 +306,22 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     }
 
     if (options.credentials && method !== 'OPTIONS') {
-      const verdict = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, body, options.credentials);
-      if (verdict === 'mismatch' || verdict === 'expired') {
-        const code = verdict === 'expired' ? 'AccessDenied' : 'SignatureDoesNotMatch';
+      const verdict = verifySigV4({ method, url: req.url ?? '/', headers: req.headers }, body, options.credentials, now());
+      if (verdict === 'skewed' && !record.presigned) {
+        // S3's answer names the server's time, which is how a client corrects its clock without a Date header.
+        const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><ServerTime>${new Date(now()).toISOString()}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds><RequestId>proxy</RequestId></Error>`;
+        return send(403, { 'content-type': 'application/xml', ...corsHeaders(origin) }, method === 'HEAD' ? '' : xml);
+      }
+      if (verdict === 'mismatch' || verdict === 'expired' || verdict === 'skewed') {
+        const code = verdict === 'mismatch' ? 'SignatureDoesNotMatch' : 'AccessDenied';
         return send(403, { 'content-type': 'application/xml', ...corsHeaders(origin) }, method === 'HEAD' ? '' : errorXml(403, code));
       }
+    }
+
+    if (md5Required && method === 'POST' && query.has('delete')) {
+      const sent = req.headers['content-md5'];
+      const code = typeof sent !== 'string' ? 'MissingContentMD5' : sent !== createHash('md5').update(body).digest('base64') ? 'BadDigest' : undefined;
+      if (code) return send(400, { 'content-type': 'application/xml', ...corsHeaders(origin) }, errorXml(400, code));
     }
 
     const fault = takeFault(method, key, record.presigned);
@@ -333,6 +393,12 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
     setNetwork(profile) {
       network = profile ? new SimulatedNetwork(profile) : undefined;
     },
+    requireContentMd5() {
+      md5Required = true;
+    },
+    hideDate() {
+      dateHidden = true;
+    },
     stats() {
       return { ...stats, byMethod: structuredClone(stats.byMethod), requests: [...stats.requests] };
     },
@@ -340,6 +406,8 @@ export async function startS3Proxy(upstream: string, options: S3ProxyOptions = {
       faults = [];
       refused.clear();
       unexposed.clear();
+      md5Required = false;
+      dateHidden = false;
       stats = { total: 0, byMethod: {}, preflights: 0, requests: [] };
     },
     async close() {

@@ -5,7 +5,14 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 
-export type SigV4Verdict = 'ok' | 'unsigned' | 'unknown-key' | 'mismatch' | 'expired';
+export type SigV4Verdict = 'ok' | 'unsigned' | 'unknown-key' | 'mismatch' | 'expired' | 'skewed';
+
+/** How far a signature's time may be from the server's clock (S3: 15 minutes). */
+export const MAX_SKEW_MS = 15 * 60 * 1000;
+
+function parseAmzDate(amzDate: string): number {
+  return Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+}
 
 type Request = { method: string; url: string; headers: Record<string, string | string[] | undefined> };
 
@@ -77,7 +84,10 @@ export function verifySigV4(req: Request, body: Buffer, credentials: { accessKey
     },
     credentials.secretAccessKey,
   );
-  return signature === fields.Signature ? 'ok' : 'mismatch';
+  if (signature !== fields.Signature) return 'mismatch';
+  // A good signature made more than 15 minutes from the server's time is refused (RequestTimeTooSkewed).
+  const signedAt = parseAmzDate(headerValue(req, 'x-amz-date'));
+  return Number.isFinite(signedAt) && Math.abs(now - signedAt) <= MAX_SKEW_MS ? 'ok' : 'skewed';
 }
 
 /** A presigned (query-signed) request: X-Amz-Credential, -Date, -Expires, -SignedHeaders and -Signature in the URL. */
@@ -88,8 +98,10 @@ function verifyPresigned(req: Request, credentials: { accessKeyId: string; secre
   const credential = (get('X-Amz-Credential') ?? '').split('/');
   if (credential[0] !== credentials.accessKeyId) return 'unknown-key';
   const amzDate = get('X-Amz-Date') ?? '';
-  const signedAt = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  const signedAt = parseAmzDate(amzDate);
   if (!Number.isFinite(signedAt) || now > signedAt + Number(get('X-Amz-Expires') ?? 0) * 1000) return 'expired';
+  // Signed "in the future" (a clock ahead): S3 answers "Request is not yet valid".
+  if (signedAt - now > MAX_SKEW_MS) return 'skewed';
   const signature = expectedSignature(
     req,
     {

@@ -1,22 +1,22 @@
 /**
- * Presigned GET URLs for many keys of one bucket, signed here from a template the SDK made once.
+ * Presigned GET URLs for many keys of one bucket, signed here from a template of the address the SDK built once.
  *
  * Why: a fresh device asks for one URL per item, and the SDK's way (a command through the whole middleware
  * stack, then SigV4 with five WebCrypto calls: two key imports, two HMACs, one digest) cost about 1.5 ms of the
  * page's main thread per object, the thread a first download is bound by. Everything but the key and the time
- * is the same for every URL of a bucket, so the SDK presigns one sentinel key; its URL gives the address up to
- * the key (endpoint rules, path or virtual-host style), the query parameter names, the credential's region and
- * service and the session token. Each URL then costs one SHA-256 and one HMAC with a signing key derived once
- * per day (AWS Signature V4, query form: the payload is UNSIGNED-PAYLOAD and only `host` is signed).
+ * is the same for every URL of a bucket, so the SDK builds the request for one sentinel key (through its public
+ * middleware stack, nothing sent): that gives the address up to the key (endpoint rules, path or virtual-host
+ * style). Each URL then costs one SHA-256 and one HMAC with a signing key derived once per day (AWS Signature
+ * V4, query form: the payload is UNSIGNED-PAYLOAD and only `host` is signed).
  *
  * Keys are encoded as the SDK encodes an S3 key in a path (each segment RFC 3986-encoded, `/` kept); S3 signs
- * that path as it is. The test proxy checks these signatures like S3 does, and a test holds them equal to the
- * SDK's own for awkward keys.
+ * that path as it is. The test proxy checks these signatures like S3 does (test/support/sigv4-verify.ts), for
+ * awkward keys too.
  */
 
 import { rfc3986, wireKeyPath } from './rfc3986';
 
-/** The key the SDK presigns for the template (never read: only its URL is used). */
+/** The key the SDK builds a request for, for the template (never sent: only its address is used). */
 export const TEMPLATE_SENTINEL = 'cloudsync-presign-template';
 
 export interface PresignTemplate {
@@ -30,37 +30,45 @@ export interface PresignTemplate {
   accessKeyId: string;
   expiresIn: string;
   sessionToken?: string;
-  /** The name the SDK gave the hoisted payload-hash parameter (its spelling is signed). */
-  payloadParam?: string;
 }
 
-/** Reads the template from a URL the SDK presigned for the sentinel key; undefined when it does not look as expected. */
-export function templateFrom(sampleUrl: string): PresignTemplate | undefined {
+/** The request the SDK built for the sentinel key, as its public middleware stack hands it over. */
+export interface BuiltRequest {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  path: string;
+  query?: Record<string, unknown>;
+}
+
+/**
+ * The template from the request the SDK built (endpoint rules applied) for the sentinel key; undefined when it
+ * does not look as expected (then reads are signed the usual way).
+ */
+export function templateFrom(
+  r: BuiltRequest,
+  signing: { region: string; accessKeyId: string; sessionToken?: string },
+): PresignTemplate | undefined {
+  if (!r.path.endsWith(`/${TEMPLATE_SENTINEL}`)) return undefined;
+  // Anything in the query would have to be signed too: not a URL this template can reproduce.
+  if (r.query && Object.keys(r.query).length > 0) return undefined;
+  const protocol = r.protocol.endsWith(':') ? r.protocol : `${r.protocol}:`;
   let url: URL;
   try {
-    url = new URL(sampleUrl);
+    url = new URL(`${protocol}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path}`);
   } catch {
     return undefined;
   }
-  if (!url.pathname.endsWith(`/${TEMPLATE_SENTINEL}`)) return undefined;
-  const q = url.searchParams;
-  const [accessKeyId, , region, service, terminator] = (q.get('X-Amz-Credential') ?? '').split('/');
-  if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || q.get('X-Amz-SignedHeaders') !== 'host' || terminator !== 'aws4_request') return undefined;
-  const known = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token']);
-  const payloadParam = [...q.keys()].find((k) => k.toLowerCase() === 'x-amz-content-sha256');
-  // Anything else in the query would have to be signed too: not a URL this template can reproduce.
-  if ([...q.keys()].some((k) => !known.has(k) && k !== payloadParam)) return undefined;
-  const basePath = url.pathname.slice(0, -TEMPLATE_SENTINEL.length);
+  const basePath = r.path.slice(0, -TEMPLATE_SENTINEL.length);
   return {
     base: `${url.origin}${basePath}`,
     basePath,
     host: url.host,
-    region,
-    service,
-    accessKeyId,
-    expiresIn: q.get('X-Amz-Expires') ?? '900',
-    sessionToken: q.get('X-Amz-Security-Token') ?? undefined,
-    payloadParam,
+    region: signing.region,
+    service: 's3',
+    accessKeyId: signing.accessKeyId,
+    expiresIn: '900',
+    ...(signing.sessionToken ? { sessionToken: signing.sessionToken } : {}),
   };
 }
 
@@ -97,7 +105,6 @@ export class TemplateSigner {
       ['X-Amz-SignedHeaders', 'host'],
     ];
     if (t.sessionToken !== undefined) params.push(['X-Amz-Security-Token', t.sessionToken]);
-    if (t.payloadParam !== undefined) params.push([t.payloadParam, 'UNSIGNED-PAYLOAD']);
     const query = params
       .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

@@ -7,9 +7,11 @@
  * presigned URL is a simple request: one round trip, no preflight, and none of the SDK's per-request work
  * after the URL is made.
  *
- * How: the SDK builds the request as usual (endpoint rules, path or virtual-host style, key encoding,
- * credentials, clock-skew correction); a middleware placed just before its signing step presigns it instead
- * and hands back the URL without sending anything. The caller then fetches the URL with `cache: 'no-store'`:
+ * How: the SDK builds the request for one sentinel key as usual (endpoint rules, path or virtual-host style,
+ * key encoding) through its public middleware stack: a command-level build step, after ours, hands the built
+ * request back without sending anything. Every URL is then signed from that address (presign-template.ts)
+ * with the client's skew-corrected clock (its public `systemClockOffset`, which the SDK keeps up to date from
+ * the server's answers). The caller fetches the URL with `cache: 'no-store'`:
  * every URL differs anyway (it carries its signing time), and objects the original extension wrote carry no
  * Cache-Control, so nothing may come from the HTTP cache. (For header-signed requests a cache mode would
  * disable the preflight cache; a simple request has no preflight to lose.)
@@ -19,12 +21,9 @@
  * bucket", "wrong key", "CORS"); a failure costs one extra request, a success saves one.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { BuildMiddleware } from '@smithy/types';
 import { normalizeEtag } from './etag';
-import { TEMPLATE_SENTINEL, TemplateSigner, templateFrom } from './presign-template';
-import { rfc3986 } from './rfc3986';
-
-/** How long a presigned URL stays valid: far longer than one request, short enough to be useless later. */
-const EXPIRES_IN_S = 900;
+import { TEMPLATE_SENTINEL, TemplateSigner, templateFrom, type BuiltRequest } from './presign-template';
 
 export interface PresignedRead {
   body: Uint8Array;
@@ -33,41 +32,19 @@ export interface PresignedRead {
   lastModified?: number;
 }
 
-interface SigningProperties {
-  signingRegion?: string;
-  signingName?: string;
-}
-
-interface PresigningSigner {
-  presign(request: unknown, options: { expiresIn: number; signingDate: Date; signingRegion?: string; signingService?: string }): Promise<BuiltRequest>;
-}
-
-interface BuiltRequest {
-  protocol: string;
-  hostname: string;
-  port?: number;
-  path: string;
-  query: Record<string, string | string[] | null | undefined>;
-  headers: Record<string, string>;
-}
-
-export function urlOf(r: BuiltRequest): string {
-  const query = Object.entries(r.query)
-    .flatMap(([k, v]) => (v === null || v === undefined ? [rfc3986(k)] : (Array.isArray(v) ? v : [v]).map((x) => `${rfc3986(k)}=${rfc3986(x)}`)))
-    .join('&');
-  const protocol = r.protocol.endsWith(':') ? r.protocol : `${r.protocol}:`;
-  return `${protocol}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path}${query ? `?${query}` : ''}`;
+export interface PresignCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 export class PresignedGets {
-  private stack?: ReturnType<S3Client['middlewareStack']['clone']>;
   private signer?: Promise<TemplateSigner | undefined>;
 
-  /** `secretAccessKey`: for signing from the template (presign-template.ts); without it every URL is the SDK's. */
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    private readonly secretAccessKey?: string,
+    private readonly credentials: PresignCredentials,
   ) {}
 
   /** Starts building the template signer (see url); nothing is sent. */
@@ -75,31 +52,30 @@ export class PresignedGets {
     this.signer ??= this.templateSigner();
   }
 
-  /** A presigned GET URL for the object (no request is sent). */
-  async url(key: string): Promise<string> {
+  /** A presigned GET URL for the object (no request is sent); undefined when none can be made here. */
+  async url(key: string): Promise<string | undefined> {
     const signer = await (this.signer ??= this.templateSigner());
-    if (!signer) return this.sdkUrl(key);
-    const offset = (this.client.config as unknown as { systemClockOffset?: number }).systemClockOffset ?? 0;
-    return signer.url(key, new Date(Date.now() + offset));
+    return signer?.url(key, new Date(Date.now() + (this.client.config.systemClockOffset ?? 0)));
   }
 
-  /** The SDK presigns the sentinel key once; its URL is the template for every other key of the bucket. */
+  /** The SDK builds the request for the sentinel key; its address is the template for every key of the bucket. */
   private async templateSigner(): Promise<TemplateSigner | undefined> {
-    if (!this.secretAccessKey) return undefined;
     try {
-      const template = templateFrom(await this.sdkUrl(TEMPLATE_SENTINEL));
-      return template ? new TemplateSigner(template, this.secretAccessKey) : undefined;
+      const command = new GetObjectCommand({ Bucket: this.bucket, Key: TEMPLATE_SENTINEL });
+      let built: BuiltRequest | undefined;
+      const capture: BuildMiddleware<object, object> = () => async (args) => {
+        built = args.request as BuiltRequest;
+        return { output: { $metadata: {} }, response: {} };
+      };
+      command.middlewareStack.add(capture as never, { step: 'build', priority: 'low', name: 'cloudsyncPresignTemplate' });
+      await this.client.send(command);
+      if (!built) return undefined;
+      const region = await this.client.config.region();
+      const template = templateFrom(built, { region, accessKeyId: this.credentials.accessKeyId, sessionToken: this.credentials.sessionToken });
+      return template ? new TemplateSigner(template, this.credentials.secretAccessKey) : undefined;
     } catch {
-      return undefined; // the SDK's way per URL, which reports its own errors
+      return undefined; // reads go the signed way, which reports its own errors
     }
-  }
-
-  /** A presigned GET URL made by the SDK itself. */
-  async sdkUrl(key: string): Promise<string> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
-    const handler = command.resolveMiddleware(this.presignStack(), this.client.config, {});
-    const { output } = await handler({ input: command.input });
-    return (output as unknown as { presignedUrl: string }).presignedUrl;
   }
 
   /**
@@ -109,6 +85,7 @@ export class PresignedGets {
    */
   async read(key: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<PresignedRead | 'answered' | 'unreachable'> {
     const url = await this.url(key);
+    if (url === undefined) return 'unreachable';
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -135,39 +112,5 @@ export class PresignedGets {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  /** The client's middleware with a last step that presigns the built request and returns its URL. */
-  private presignStack() {
-    if (this.stack) return this.stack;
-    const config = this.client.config as unknown as {
-      signer: (authScheme?: unknown) => Promise<PresigningSigner>;
-      systemClockOffset?: number;
-    };
-    const stack = this.client.middlewareStack.clone();
-    stack.addRelativeTo(
-      ((_next: unknown, context: Record<string, unknown>) => async (args: { request: BuiltRequest }) => {
-        const request = args.request;
-        // The browser will send the bare URL: no header but Host may be part of the signature.
-        for (const h of Object.keys(request.headers)) if (h.toLowerCase() !== 'host') delete request.headers[h];
-        // A presigned URL never signs its body: S3 expects UNSIGNED-PAYLOAD as the payload hash.
-        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-        const smithy = context.__smithy_context as { selectedHttpAuthScheme?: { httpAuthOption?: { signingProperties?: SigningProperties } } } | undefined;
-        const props = smithy?.selectedHttpAuthScheme?.httpAuthOption?.signingProperties ?? {};
-        const endpoint = context.endpointV2 as { properties?: { authSchemes?: unknown[] } } | undefined;
-        const signer = await config.signer(endpoint?.properties?.authSchemes?.[0]);
-        const presigned = await signer.presign(request, {
-          expiresIn: EXPIRES_IN_S,
-          // The SDK learns the server's clock from a skewed answer; presigned URLs follow that correction too.
-          signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
-          signingRegion: props.signingRegion,
-          signingService: props.signingName,
-        });
-        return { response: {}, output: { $metadata: {}, presignedUrl: urlOf(presigned) } };
-      }) as never,
-      { name: 'cloudsyncPresignGet', relation: 'before', toMiddleware: 'awsAuthMiddleware', override: true },
-    );
-    this.stack = stack;
-    return stack;
   }
 }

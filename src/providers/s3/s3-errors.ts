@@ -150,7 +150,9 @@ export function mapS3Error(e: unknown, ctx: S3ErrorContext): CloudSyncError {
     if (ctx.crossOrigin) {
       return make(
         'cors-or-network',
-        `The browser could not reach ${where(ctx)}. Most often the bucket's CORS settings do not allow this page's address; otherwise the network is down or the endpoint is wrong. Add the CORS configuration shown for your provider to the bucket, then try again.`,
+        // A bucket that does not exist has no CORS rule either, so the browser hides its "NoSuchBucket" the
+        // same way: the name is said, as the first thing to check.
+        `The browser could not reach ${where(ctx)}. Either there is no bucket named "${ctx.bucket}" there (check the bucket name, region and endpoint), or the bucket's CORS settings do not allow this page's address (add the CORS configuration shown for your provider); otherwise the network is down.`,
         e,
         ctx,
         { showCors: true },

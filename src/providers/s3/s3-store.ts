@@ -47,6 +47,7 @@ import { mapPool } from '../../runtime/pool';
 import { headersForPut } from '../object-headers';
 import { encodeCopySource } from './copy-source';
 import { normalizeEtag } from './etag';
+import { contentMd5Middleware } from './content-md5';
 import { codeOf, mapS3Error, statusOf, type S3ErrorContext, type S3Operation } from './s3-errors';
 import { planParts } from './multipart-plan';
 import { PresignedGets } from './presigned-get';
@@ -101,7 +102,7 @@ export class S3Store implements CloudStore {
   readonly client: S3Client;
   private readonly settings: S3Settings;
   private readonly crossOrigin: boolean;
-  /** Set once a provider answers NotImplemented to DeleteObjects (GCS XML): delete one by one after that. */
+  /** Set once a provider refuses DeleteObjects (GCS XML, older MinIO): delete one by one after that. */
   private singleDeletes = false;
   /** HEAD answers showed no ETag: conditional reads go as a GET with If-None-Match instead. */
   private headHidesEtag = false;
@@ -138,7 +139,11 @@ export class S3Store implements CloudStore {
       ...settings.capabilities,
     };
     this.crossOrigin = isCrossOrigin(endpoint ?? awsOrigin(settings), settings.pageOrigin);
-    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, settings.secretAccessKey);
+    if ((settings.getMode ?? (this.crossOrigin ? 'presigned' : 'signed')) === 'presigned') this.presigned = new PresignedGets(this.client, settings.bucket, {
+        accessKeyId: settings.accessKeyId,
+        secretAccessKey: settings.secretAccessKey,
+        ...(settings.sessionToken ? { sessionToken: settings.sessionToken } : {}),
+      });
   }
 
   prepare(): void {
@@ -160,6 +165,12 @@ export class S3Store implements CloudStore {
       }
       // Gone (or, since a HEAD 404 has no body, maybe the bucket is): a plain GET tells which.
       if (current === undefined) return this.get(key, { signal });
+      // Refused with no body to say why (a clock too far off, a permission, a signature): a GET's error body
+      // tells, and names the server's time, so the SDK corrects its clock and the read goes through.
+      if (current === REFUSED) {
+        const got = await this.get(key, { signal });
+        return got.kind === 'found' && got.etag === normalizeEtag(options.ifNoneMatch) ? { kind: 'not-modified', etag: got.etag } : got;
+      }
       if (current === normalizeEtag(options.ifNoneMatch)) return { kind: 'not-modified', etag: current };
       // Changed: fetch it unconditionally (no If-None-Match, so the cached preflight still applies).
       return this.get(key, { signal });
@@ -204,8 +215,11 @@ export class S3Store implements CloudStore {
     }
   }
 
-  /** The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none. */
-  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | typeof HIDDEN | undefined> {
+  /**
+   * The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none,
+   * REFUSED for a 403 whose reason a HEAD cannot carry.
+   */
+  private async headEtag(key: string, signal: AbortSignal | undefined): Promise<string | typeof HIDDEN | typeof REFUSED | undefined> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
       return normalizeEtag(res.ETag) ?? HIDDEN;
@@ -213,6 +227,7 @@ export class S3Store implements CloudStore {
       // A HEAD error has no body, so a missing bucket looks like a missing key: only a 404 with an S3 code
       // other than NoSuchBucket is trusted as "no object"; "NotFound" is what the SDK names a bodiless 404.
       if (statusOf(e) === 404 && codeOf(e) !== 'NoSuchBucket') return undefined;
+      if (statusOf(e) === 403 && !namedRefusal(e)) return REFUSED;
       throw mapS3Error(e, this.ctx('get', key));
     }
   }
@@ -310,13 +325,16 @@ export class S3Store implements CloudStore {
         continue;
       }
       try {
-        const res = await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.settings.bucket,
-            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-          }),
-          { abortSignal: signal },
-        );
+        const command = new DeleteObjectsCommand({
+          Bucket: this.settings.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        });
+        command.middlewareStack.add(contentMd5Middleware(this.client.config.md5, this.client.config.base64Encoder), {
+          step: 'build',
+          priority: 'low',
+          name: 'cloudsyncContentMd5',
+        });
+        const res = await this.client.send(command, { abortSignal: signal });
         const failed = (res.Errors ?? []).filter((x) => x.Code !== 'NoSuchKey');
         if (failed.length > 0) {
           const first = failed[0];
@@ -327,7 +345,7 @@ export class S3Store implements CloudStore {
         }
       } catch (e) {
         if (e instanceof CloudSyncError) throw e;
-        if (codeOf(e) === 'NotImplemented' || statusOf(e) === 501) {
+        if (multiDeleteRefused(e)) {
           this.singleDeletes = true;
           await this.deleteOneByOne(batch, signal);
           continue;
@@ -457,6 +475,16 @@ const exactKeyPath =
     return next(args);
   };
 
+/**
+ * A provider's answer that it will not take a multi-object delete at all: not implemented (GCS XML API, 501),
+ * not allowed (405), or a request it finds malformed (400: older MinIO without Content-MD5, a gateway that
+ * drops the body's checksum header). Deleting one by one then still works and reports its own errors.
+ */
+function multiDeleteRefused(e: unknown): boolean {
+  const status = statusOf(e);
+  return codeOf(e) === 'NotImplemented' || status === 501 || status === 405 || status === 400;
+}
+
 /** Throws the per-item error for a key no S3 object name can hold. */
 function checkKey(key: string): void {
   const problem = unaddressableKey(key);
@@ -465,6 +493,14 @@ function checkKey(key: string): void {
 
 /** headEtag's answer when the response to HEAD carried no ETag. */
 const HIDDEN = Symbol('etag hidden');
+/** headEtag's answer to a 403 that says nothing more (a HEAD answer has no body). */
+const REFUSED = Symbol('refused');
+
+/** A 403 whose S3 error code came with it (the SDK names a bodiless one after its status). */
+function namedRefusal(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== undefined && code !== 'Forbidden' && code !== 'NotFound';
+}
 
 function checkSignal(signal: AbortSignal | undefined, ctx: S3ErrorContext): void {
   if (signal?.aborted) throw mapS3Error(Object.assign(new Error('aborted'), { name: 'AbortError' }), ctx);

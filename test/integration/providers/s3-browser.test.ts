@@ -9,6 +9,8 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../support/browser';
 import { startS3Server, type S3TestServer } from '../../support/s3-server';
+import { allowsHeader, corsAllowance } from '../../support/cors-rules';
+import { allCorsInstructions } from '../../../src/providers/cors';
 
 let server: S3TestServer;
 let browser: Browser;
@@ -180,5 +182,41 @@ describe('S3 provider in Chromium, cross-origin', () => {
     // One request, one preflight, for all ten deletions.
     await run([{ op: 'delete', keys: items }]);
     expect(counts()).toEqual({ preflights: 1, requests: 1 });
+  });
+
+  it("every provider's CORS text allows the request headers and methods the provider sends, and exposes what it reads", async () => {
+    const p = `cors-${Date.now()}/`;
+    const withToken = { ...settings(), sessionToken: 'session-token-for-cors' };
+    // Every kind of request a sync, a backup or the probe makes (a session token adds its header).
+    const ops = [
+      { op: 'put', key: `${p}metadata.json`, text: '{}', ifNoneMatch: '*' },
+      { op: 'put', key: `${p}items/a.json`, text: 'a' },
+      { op: 'get', key: `${p}items/a.json` },
+      { op: 'list', prefix: p },
+      { op: 'copy', from: `${p}items/a.json`, to: `${p}backups/a.json` },
+      { op: 'delete', keys: [`${p}items/a.json`, `${p}backups/a.json`] },
+    ];
+    await page.evaluate(([s, o]) => (window as unknown as { s3test: { run: Run } }).s3test.run(s as never, o), [withToken, ops] as const);
+    const [meta] = (await run([{ op: 'get', key: `${p}metadata.json` }])) as Array<{ etag: string }>;
+    await run([
+      { op: 'put', key: `${p}metadata.json`, text: '{"v":2}', ifMatch: meta.etag },
+      { op: 'get', key: `${p}metadata.json`, ifNoneMatch: meta.etag },
+    ]);
+    await page.evaluate((s) => (window as unknown as { s3test: { probe: (s: unknown) => Promise<unknown> } }).s3test.probe(s), settings());
+    const requests = server.proxy.stats().requests;
+    const preflights = requests.filter((r) => r.method === 'OPTIONS');
+    // Headers: what the preflights asked leave for (the browser's own headers need none). Methods: every
+    // method sent, preflighted or covered by a cached preflight.
+    const headers = new Set(preflights.flatMap((r) => r.headerNames));
+    const methods = new Set([...preflights.map((r) => r.preflightFor ?? 'GET'), ...requests.filter((r) => r.method !== 'OPTIONS').map((r) => r.method)]);
+    // The collection saw what it should (so an empty list cannot pass the checks below).
+    for (const h of ['authorization', 'x-amz-date', 'if-match', 'if-none-match', 'x-amz-copy-source', 'content-md5', 'x-amz-security-token']) expect(headers).toContain(h);
+    for (const m of ['PUT', 'POST', 'HEAD']) expect(methods).toContain(m);
+    for (const c of allCorsInstructions(origin, server.bucket)) {
+      const a = corsAllowance(c);
+      expect([...headers].filter((h) => !allowsHeader(a, h)), `${c.provider} does not allow`).toEqual([]);
+      expect([...methods].filter((m) => !a.methods.includes(m.toLowerCase())), `${c.provider} methods`).toEqual([]);
+      expect(a.exposed, `${c.provider} exposes`).toEqual(expect.arrayContaining(['etag', 'date']));
+    }
   });
 });

@@ -246,6 +246,31 @@ describe('S3 store wire behaviour', () => {
     expect(countOf('DELETE')).toBe(1);
   });
 
+  it('batch deletes go with Content-MD5, which providers that predate CRC32 checksums require (older MinIO)', async () => {
+    const s = store();
+    const keys = ['md5/a', 'md5/b', 'md5/c'];
+    for (const k of keys) await s.put(k, enc.encode(k));
+    s3.server.proxy.reset();
+    s3.server.proxy.requireContentMd5();
+    await s.deleteMany(keys);
+    for (const k of keys) expect((await s.get(k)).kind).toBe('not-found');
+    // One batch request, accepted: no fallback to single deletes was needed.
+    expect(countOf('POST')).toBe(1);
+    expect(countOf('DELETE')).toBe(0);
+    expect(s3.server.proxy.stats().requests.find((r) => r.method === 'POST')?.status).toBe(200);
+  });
+
+  it('falls back to one-by-one deletes when a provider refuses the batch delete as a bad request (400)', async () => {
+    const s = store();
+    const keys = ['md5x/a', 'md5x/b'];
+    for (const k of keys) await s.put(k, enc.encode(k));
+    s3.server.proxy.reset();
+    s3.server.proxy.inject({ status: 400, code: 'MissingContentMD5', method: 'POST', count: Infinity });
+    await s.deleteMany(keys);
+    for (const k of keys) expect((await s.get(k)).kind).toBe('not-found');
+    expect(countOf('DELETE')).toBe(2);
+  });
+
   it("signs with region 'auto' (Cloudflare R2's setting) against a custom endpoint", async () => {
     const s = store({ region: 'auto' });
     const put = await s.put('items/r2.json', enc.encode('r2'));

@@ -147,6 +147,34 @@ describe('runDailyBackup', () => {
     expect((await createBackupService({ store, keys, now: () => NOV22 + 1000 }).runDailyBackup()).backup?.copiedItems).toBe(4);
   });
 
+  it('a backup that stops half-way leaves neither its claim nor the copies made so far, and the next attempt runs at once', async () => {
+    const { store } = await seedBucket();
+    let copies = 0;
+    const broken = Object.create(store) as MemoryStore;
+    broken.copy = async (from, to, o) => {
+      if (++copies > 2) throw new CloudSyncError('cors-or-network', 'The storage could not be reached. Check your connection.');
+      return store.copy(from, to, o);
+    };
+    const keys = await testKeys();
+    await expect(createBackupService({ store: broken, keys, now: () => NOV22, concurrency: 1 }).runDailyBackup()).rejects.toMatchObject({ code: 'cors-or-network' });
+    expect(store.keys().filter((k) => k.startsWith('backups/typingmind-backup-20261122/'))).toEqual([]);
+    expect((await createBackupService({ store, keys, now: () => NOV22 + 1000 }).runDailyBackup()).backup?.copiedItems).toBe(4);
+  });
+
+  it('a backup whose final manifest cannot be written gives the day back too (no 30-minute "in progress" claim)', async () => {
+    const { store } = await seedBucket();
+    let manifestPuts = 0;
+    const broken = Object.create(store) as MemoryStore;
+    broken.put = async (key, body, o) => {
+      if (key.endsWith('/backup-manifest.json') && ++manifestPuts === 2) throw new CloudSyncError('throttled', 'The storage provider is asking us to slow down.');
+      return store.put(key, body, o);
+    };
+    const keys = await testKeys();
+    await expect(createBackupService({ store: broken, keys, now: () => NOV22 }).runDailyBackup()).rejects.toMatchObject({ code: 'throttled' });
+    expect(store.keys().filter((k) => k.startsWith('backups/typingmind-backup-20261122/'))).toEqual([]);
+    expect((await createBackupService({ store, keys, now: () => NOV22 + 1000 }).runDailyBackup()).backup?.copiedItems).toBe(4);
+  });
+
   it('on a provider without conditional writes, a lost index is rebuilt from the manifests and the day is still seen as done', async () => {
     const store = createMemoryStore({ capabilities: { conditionalPut: false } });
     await seedBucket(store);

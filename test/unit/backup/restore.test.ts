@@ -3,7 +3,7 @@ import { createBackupService, describeRestoreOutcome } from '../../../src/backup
 import { isTombstone, parseMetadata, type LiveEntry, type Metadata } from '../../../src/cloud';
 import { importContentKey } from '../../../src/crypto';
 import { open } from '../../../src/crypto/envelope';
-import { isCloudSyncError } from '../../../src/errors';
+import { CloudSyncError, isCloudSyncError } from '../../../src/errors';
 import { createMemoryStore, type MemoryStore } from '../../../src/providers/memory';
 import { loadFixtureBucket, readSeedBlob, seedStoreFromFixture, taggedBlob } from '../../support/fixture-bucket';
 import { enc, failingCopies, live, putMetadata, readText, seedBucket, testKeys } from './helpers';
@@ -118,6 +118,35 @@ describe('restoreBackup on the memory store', () => {
     for (const [k, v] of before) if (k !== 'backups/manifest-index.json') expect(after.get(k), k).toBe(v);
     // Only the automatic snapshot was added (and listed).
     expect([...after.keys()].filter((k) => !before.has(k)).every((k) => k.startsWith('backups/s-before-restore-of-') || k === 'backups/manifest-index.json')).toBe(true);
+  });
+
+  it('a restore whose automatic snapshot stops half-way leaves no unlisted snapshot objects behind', async () => {
+    const { store, snap } = await bucketChangedAfterSnapshot();
+    const before = await snapshotOfBucket(store);
+    let snapshotCopies = 0;
+    const broken = Object.create(store) as MemoryStore;
+    broken.copy = async (from, to, o) => {
+      if (to.startsWith('backups/s-before-restore') && ++snapshotCopies > 2) throw new CloudSyncError('cors-or-network', 'The storage could not be reached.');
+      return store.copy(from, to, o);
+    };
+    const svc = createBackupService({ store: broken, keys: await testKeys(), now: () => T1, concurrency: 1 });
+    const err = await svc.restoreBackup(snap.folder).catch((e) => e);
+    expect(isCloudSyncError(err, 'cors-or-network')).toBe(true);
+    expect(await snapshotOfBucket(store)).toEqual(before);
+  });
+
+  it('a restore whose automatic snapshot cannot be listed removes it, and changes nothing', async () => {
+    const { store, snap } = await bucketChangedAfterSnapshot();
+    const before = await snapshotOfBucket(store);
+    const broken = Object.create(store) as MemoryStore;
+    broken.put = async (key, body, o) => {
+      if (key.startsWith('backups/s-before-restore') && key.endsWith('/backup-manifest.json')) throw new CloudSyncError('throttled', 'The storage provider is asking us to slow down.');
+      return store.put(key, body, o);
+    };
+    const svc = createBackupService({ store: broken, keys: await testKeys(), now: () => T1 });
+    const err = await svc.restoreBackup(snap.folder).catch((e) => e);
+    expect(isCloudSyncError(err, 'throttled')).toBe(true);
+    expect(await snapshotOfBucket(store)).toEqual(before);
   });
 
   it('cancelling half-way puts the overwritten objects back', async () => {

@@ -4,17 +4,17 @@ import { allCorsInstructions, corsInstructions, guessCorsProvider, normaliseOrig
 const ORIGIN = 'https://www.typingmind.com';
 
 describe('CORS configuration text', () => {
-  it('AWS S3: the console\'s JSON, allowing the origin, the five methods, any header, exposing ETag', () => {
+  it('AWS S3: the console\'s JSON, allowing the origin, the five methods, any header, exposing ETag, Date and Retry-After', () => {
     const c = corsInstructions('aws', ORIGIN, 'my-bucket');
     expect(c.format).toBe('json');
     expect(JSON.parse(c.text)).toEqual([
-      { AllowedHeaders: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedOrigins: [ORIGIN], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 },
+      { AllowedHeaders: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedOrigins: [ORIGIN], ExposeHeaders: ['ETag', 'Date', 'Retry-After'], MaxAgeSeconds: 3600 },
     ]);
     expect(c.where).toContain('my-bucket');
   });
 
   it('Cloudflare R2 takes the same JSON policy in its dashboard', () => {
-    expect(JSON.parse(corsInstructions('r2', ORIGIN).text)[0].ExposeHeaders).toEqual(['ETag']);
+    expect(JSON.parse(corsInstructions('r2', ORIGIN).text)[0].ExposeHeaders).toEqual(['ETag', 'Date', 'Retry-After']);
   });
 
   it('Backblaze B2: its own rule format with s3_* operations, applied with the b2 tool', () => {
@@ -22,7 +22,7 @@ describe('CORS configuration text', () => {
     const [rule] = JSON.parse(c.text);
     expect(rule.allowedOrigins).toEqual([ORIGIN]);
     expect(rule.allowedOperations.sort()).toEqual(['s3_delete', 's3_get', 's3_head', 's3_post', 's3_put']);
-    expect(rule.exposeHeaders).toEqual(['ETag']);
+    expect(rule.exposeHeaders).toEqual(['ETag', 'Date', 'Retry-After']);
     expect(c.where).toContain('b2 bucket update --cors-rules');
     expect(c.where).toContain('bk');
   });
@@ -43,7 +43,7 @@ describe('CORS configuration text', () => {
       const c = corsInstructions(p, 'https://a.example', 'bk');
       expect(c.format).toBe('json');
       expect(JSON.parse(c.text)).toEqual({
-        CORSRules: [{ AllowedHeaders: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedOrigins: ['https://a.example'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 }],
+        CORSRules: [{ AllowedHeaders: ['*'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedOrigins: ['https://a.example'], ExposeHeaders: ['ETag', 'Date', 'Retry-After'], MaxAgeSeconds: 3600 }],
       });
       expect(c.where).toContain('aws s3api put-bucket-cors --bucket bk');
     }

@@ -96,4 +96,31 @@ describe('probeStore', () => {
     expect(r.steps.find((s) => s.step === 'delete')?.ok).toBe(true);
     expect(inner.keys()).toEqual([]);
   });
+
+  it('fails when checking for changes (what every sync does) fails, though the plain read worked', async () => {
+    const inner = new MemoryStore();
+    const store = Object.create(inner) as MemoryStore;
+    store.get = async (key, options = {}) => {
+      if (options.ifNoneMatch !== undefined) throw new CloudSyncError('cors-or-network', "The storage provider's answer had no ETag header.");
+      return inner.get(key, options);
+    };
+    const r = await probeStore(store);
+    expect(r.ok).toBe(false);
+    expect(r.steps.find((s) => s.step === 'conditional-get')).toMatchObject({ ok: false, required: true, code: 'cors-or-network' });
+    expect(r.steps.find((s) => s.step === 'conditional-get')?.message).toMatch(/every sync/);
+    expect(inner.keys()).toEqual([]);
+  });
+
+  it('removes its test object even when the write landed but its answer failed', async () => {
+    const inner = new MemoryStore();
+    const store = Object.create(inner) as MemoryStore;
+    store.put = async (key, body, options) => {
+      await inner.put(key, body, options);
+      throw new CloudSyncError('cors-or-network', "The storage provider's answer had no ETag header.");
+    };
+    const r = await probeStore(store);
+    expect(r.ok).toBe(false);
+    expect(r.steps.find((s) => s.step === 'write')?.ok).toBe(false);
+    expect(inner.keys()).toEqual([]);
+  });
 });

@@ -53,6 +53,8 @@ describe('mapS3Error', () => {
     expect(e.message).toMatch(/CORS/);
     expect(e.message).toContain('x.r2.cloudflarestorage.com');
     expect(e.details.showCors).toBe(true);
+    // A bucket that does not exist is blocked by the browser the same way: its name is the first thing to check.
+    expect(e.message).toContain(`no bucket named "${ctx.bucket}"`);
   });
 
   it('a refused connection outside a browser is a plain network error', () => {
