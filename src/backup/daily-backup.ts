@@ -116,10 +116,14 @@ export async function runDailyBackup(deps: BackupDeps, options: RunOptions = {})
     // Until this write lands the folder's manifest is the "in progress" claim.
     await deps.store.put(backupManifestKey(folder), enc.encode(serializeManifest(manifest)), { ...JSON_PUT, signal: options.signal });
   } catch (e) {
-    // Give the day back at once rather than making other devices wait 30 minutes for the claim to go stale,
-    // and take the copies made so far with it: no manifest lists them. Best effort, without the signal
-    // (it may be why we stopped); a claim left anyway still goes stale.
-    await deleteFolder(deps.store, folder).catch(() => deps.store.deleteMany([backupManifestKey(folder)]).catch(() => undefined));
+    // Give the day back at once rather than making other devices wait 30 minutes for the claim to go stale.
+    // Stopped by the provider's rate limit, the copies and the recorded state stay (unlisted: no manifest), so
+    // the next attempt resumes where this one stopped (daily-resume.ts); any other failure takes the copies
+    // made so far with it. Best effort, without the signal (it may be why we stopped); a claim left anyway
+    // still goes stale.
+    const giveBack = () => deps.store.deleteMany([backupManifestKey(folder)]).catch(() => undefined);
+    if (isCloudSyncError(e, 'throttled')) await giveBack();
+    else await deleteFolder(deps.store, folder).catch(giveBack);
     throw e;
   }
   await updateManifestIndex(deps.store, (i) => upsertManifestIndex(i, manifest), options);
