@@ -86,8 +86,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: ctx.feed });
   // Opened early (a failure there is met again here, with its own error).
   const base = (await ctx.takeEarlyBase()) ?? (await BaseStore.open(win.indexedDB));
-  /** The capability probe while it runs (see runCycle). */
-  let probing: Promise<void> | undefined;
+  const probe = capabilityProbe(ctx, provider, cfg);
   const engine = new SyncEngine({
     store: provider.store,
     host,
@@ -97,36 +96,15 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win) },
     onProgress: ctx.progress,
     log: (level, message, data) => ctx.log[level](message, data),
-    beforeWrites: () => probing ?? Promise.resolve(),
+    beforeWrites: () => probe.running(),
   });
   const backups = createBackupService({ store: provider.store, keys: cfg.keys!, log: (level, message) => ctx.log[level](message) });
   const confirmed = new Set<string>();
   let lastFull = 0;
-  let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
-
-  const startProbe = () => {
-    // Once per bucket: does it honour conditional writes? That decides how this device writes, not how it
-    // reads, so the probe runs beside the cycle's reads (a fresh device's download does not wait for its
-    // dozen round trips) and the engine waits for it before its first write (beforeWrites).
-    probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
-      .then(
-        (probe) => {
-          if (!probe.ok) return;
-          saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
-          Object.assign(provider.store.capabilities, probe.capabilities);
-          capabilitiesKnown = true;
-        },
-        (e: unknown) => ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`),
-      )
-      .finally(() => {
-        probing = undefined;
-      });
-  };
-
   const session: Session = { provider, engine, host, base, backups, confirmed, runtime: undefined as never };
 
   const runCycle = async ({ trigger }: { trigger: string }): Promise<CycleResult> => {
-    if (!capabilitiesKnown && provider.store.kind === 's3' && !probing) startProbe();
+    probe.startIfUnknown();
     const now = Date.now();
     const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
     // Only keys quiet for the quiet period go up, so a chat still streaming is not captured half-written;
@@ -136,7 +114,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     ctx.store.set({ state: 'syncing', error: undefined });
     try {
       const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });
-      await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
+      await probe.running(); // a cycle without writes did not wait for it; what runs next (the daily backup) may write
       if (full) lastFull = now;
       const failed = new Set(r.failedKeys);
       ctx.dirty.mark(taken.filter((e) => failed.has(e.key)));
@@ -177,6 +155,36 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   });
   ctx.store.setPublisher((s) => session.runtime.publishStatus(s));
   return session;
+}
+
+/**
+ * Once per bucket: does it honour conditional writes? That decides how this device writes, not how it reads,
+ * so the probe runs beside the cycle's reads (a fresh device's download does not wait for its dozen round
+ * trips) and the engine waits for it before its first write (beforeWrites).
+ */
+function capabilityProbe(ctx: AppContext, provider: ProviderHandle, cfg: ResolvedConfig): { startIfUnknown(): void; running(): Promise<void> } {
+  const { win } = ctx;
+  let known = savedCapabilities(win.localStorage, provider.scope) !== undefined;
+  let probing: Promise<void> | undefined;
+  return {
+    startIfUnknown() {
+      if (known || provider.store.kind !== 's3' || probing) return;
+      probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
+        .then(
+          (probe) => {
+            if (!probe.ok) return;
+            saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
+            Object.assign(provider.store.capabilities, probe.capabilities);
+            known = true;
+          },
+          (e: unknown) => ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`),
+        )
+        .finally(() => {
+          probing = undefined;
+        });
+    },
+    running: () => probing ?? Promise.resolve(),
+  };
 }
 
 /** The status after a cycle: needs you (held deletions, Google sign-in), failed items, or synced. */

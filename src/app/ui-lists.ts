@@ -32,7 +32,9 @@ export function backupsController(ctx: AppContext, api: CloudSyncApi): BackupsCo
     },
     async restore(folder) {
       try {
-        const o = await backupService(ctx).restoreBackup(folder, { onProgress: ctx.progress });
+        const o = await backupService(ctx)
+          .restoreBackup(folder, { onProgress: ctx.progress })
+          .finally(() => ctx.store.endProgress('restore'));
         const s = ctx.session;
         // The user asked for these deletions: the mass-deletion guard must not hold them on this device.
         for (const k of o.tombstoned) s?.confirmed.add(k);
