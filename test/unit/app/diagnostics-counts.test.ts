@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tallyCounts } from '../../../src/app/diagnostics-counts';
+import type { AppContext, Session } from '../../../src/app/context';
+import { refreshCounts, tallyCounts } from '../../../src/app/diagnostics-counts';
+import { createStatusStore } from '../../../src/app/status-store';
 import type { Metadata } from '../../../src/cloud/types';
 import { isExcludedKey } from '../../../src/host/exclusions';
 
@@ -34,5 +36,40 @@ describe('tallyCounts (pure)', () => {
   it('before the first sync there is no index: every local key is only local', () => {
     const c = tallyCounts({ local: [{ key: 'a' }], excluded: [], skipped: [], conflicts: 0, isExcluded: () => false, at: 1 });
     expect(c).toMatchObject({ localItems: 1, cloudItems: 0, onlyLocal: ['a'], onlyCloud: [] });
+  });
+});
+
+describe('refreshCounts', () => {
+  it('asked while a count runs, counts once more after it (what the running one read may be older), never more', async () => {
+    let local = [{ key: 'a', type: 'idb' as const }];
+    let release!: () => void;
+    let gate: Promise<void> | undefined = new Promise<void>((r) => (release = r));
+    let reads = 0;
+    const session = {
+      engine: { lastIndex: async () => undefined, failing: async () => [], conflicts: async () => [] },
+      host: {
+        listExcludedKeys: async () => [],
+        isExcluded: () => false,
+        listKeys: async () => {
+          reads++;
+          if (gate) await gate;
+          return local;
+        },
+      },
+      base: { all: async () => new Map() },
+    } as unknown as Session;
+    const store = createStatusStore({ pending: () => 0 });
+    const ctx = { store, log: { warn() {} } } as unknown as AppContext;
+    const first = refreshCounts(ctx, session);
+    await new Promise((r) => setTimeout(r, 0));
+    // A cycle ends while the first count still reads: it changed what is local.
+    local = [{ key: 'a', type: 'idb' }, { key: 'b', type: 'idb' }];
+    const second = refreshCounts(ctx, session);
+    const third = refreshCounts(ctx, session);
+    gate = undefined;
+    release();
+    await Promise.all([first, second, third]);
+    expect(reads).toBe(2);
+    expect(store.snapshot().counts?.localItems).toBe(2);
   });
 });
