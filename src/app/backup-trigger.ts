@@ -17,7 +17,7 @@ export function utcDay(epochMs: number): string {
 
 export type DailyBackupTrigger = (backups: BackupService) => Promise<BackupInfo | null>;
 
-export function createDailyBackupTrigger(deps: { storage: Storage; progress: (p: ProgressEvent) => void; log: Log; now?: () => number }): DailyBackupTrigger {
+export function createDailyBackupTrigger(deps: { storage: Storage; progress: (p: ProgressEvent) => void; progressEnded: () => void; log: Log; now?: () => number }): DailyBackupTrigger {
   const now = deps.now ?? Date.now;
   let inFlight: Promise<BackupInfo | null> | undefined;
 
@@ -33,6 +33,8 @@ export function createDailyBackupTrigger(deps: { storage: Storage; progress: (p:
     } catch (e) {
       deps.log.warn(`The daily backup failed: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
+    } finally {
+      deps.progressEnded();
     }
   }
 

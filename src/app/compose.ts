@@ -69,7 +69,7 @@ export function compose(win: Window & typeof globalThis, resolveReady: () => voi
     dirty,
     store,
     progress,
-    dailyBackup: createDailyBackupTrigger({ storage: win.localStorage, progress, log }),
+    dailyBackup: createDailyBackupTrigger({ storage: win.localStorage, progress, progressEnded: () => store.endProgress('backup'), log }),
     configReady,
     resolveReady,
     takeEarlyBase() {

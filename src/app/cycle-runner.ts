@@ -90,8 +90,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   const host = createHostStore({ indexedDB: win.indexedDB, localStorage: win.localStorage, userExclusions: () => cfg.userExclusions, suppressor: ctx.feed });
   // Opened early (a failure there is met again here, with its own error).
   const base = (await ctx.takeEarlyBase()) ?? (await BaseStore.open(win.indexedDB));
-  /** The capability probe while it runs (see runCycle). */
-  let probing: Promise<void> | undefined;
+  const probe = capabilityProbe(ctx, provider, cfg);
   // Transfers in flight: what the connection to the storage fits (6 over HTTP/1.1, more over HTTP/2).
   const transfers = parallelismFor(provider.drive ? 'h2' : endpointProtocol(cfg.s3?.endpoint ?? ''));
   const engine = new SyncEngine({
@@ -103,41 +102,16 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     options: { massDeleteThreshold: cfg.massDeleteThreshold, betweenBatches: () => idleSlice(win), concurrency: transfers },
     onProgress: ctx.progress,
     log: (level, message, data) => ctx.log[level](message, data),
-    beforeWrites: () => probing ?? Promise.resolve(),
+    beforeWrites: () => probe.running(),
   });
   const backups = createBackupService({ store: provider.store, keys: cfg.keys!, concurrency: transfers, log: (level, message) => ctx.log[level](message) });
   let lastFull = 0;
-  let capabilitiesKnown = savedCapabilities(win.localStorage, provider.scope) !== undefined;
-
-  const probePacing = new ProbePacing();
-  const startProbe = () => {
-    // Once per bucket: does it honour conditional writes? That decides how this device writes, not how it
-    // reads, so the probe runs beside the cycle's reads (a fresh device's download does not wait for its
-    // dozen round trips) and the engine waits for it before its first write (beforeWrites).
-    probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
-      .then(
-        (probe) => {
-          if (!probe.ok) return probePacing.failed(Date.now());
-          probePacing.succeeded();
-          saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
-          Object.assign(provider.store.capabilities, probe.capabilities);
-          capabilitiesKnown = true;
-        },
-        (e: unknown) => {
-          probePacing.failed(Date.now());
-          ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`);
-        },
-      )
-      .finally(() => {
-        probing = undefined;
-      });
-  };
 
   const history = createChatHistory({ store: provider.store, keys: cfg.keys!, host });
   const session: Session = { provider, engine, host, base, backups, history, runtime: undefined as never };
 
   const runCycle = async ({ trigger }: { trigger: string }): Promise<CycleResult> => {
-    if (!capabilitiesKnown && provider.store.kind === 's3' && !probing && probePacing.due(Date.now())) startProbe();
+    probe.startIfUnknown();
     const now = Date.now();
     const full = lastFull === 0 || now - lastFull > BACKSTOP_MS;
     // Only keys quiet for the quiet period go up, so a chat still streaming is not captured half-written;
@@ -147,7 +121,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     ctx.store.set({ state: 'syncing', error: undefined });
     try {
       const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), retryFailed: trigger === 'manual' });
-      await probing; // a cycle without writes did not wait for it; what runs next (the daily backup) may write
+      await probe.running(); // a cycle without writes did not wait for it; what runs next (the daily backup) may write
       if (full) lastFull = now;
       const failed = new Set(r.failedKeys);
       ctx.dirty.mark(taken.filter((e) => failed.has(e.key)));
@@ -188,6 +162,42 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
   });
   ctx.store.setPublisher((s) => session.runtime.publishStatus(s));
   return session;
+}
+
+/**
+ * Once per bucket: does it honour conditional writes? That decides how this device writes, not how it reads,
+ * so the probe runs beside the cycle's reads (a fresh device's download does not wait for its dozen round
+ * trips) and the engine waits for it before its first write (beforeWrites).
+ */
+function capabilityProbe(ctx: AppContext, provider: ProviderHandle, cfg: ResolvedConfig): { startIfUnknown(): void; running(): Promise<void> } {
+  const { win } = ctx;
+  let known = savedCapabilities(win.localStorage, provider.scope) !== undefined;
+  let probing: Promise<void> | undefined;
+  // A failing probe is tried again with the one back-off, not on every cycle (probe-pacing.ts).
+  const pacing = new ProbePacing();
+  return {
+    startIfUnknown() {
+      if (known || provider.store.kind !== 's3' || probing || !pacing.due(Date.now())) return;
+      probing = probeStore(provider.store, { pageOrigin: win.location.origin, endpoint: cfg.s3?.endpoint, bucket: cfg.s3?.bucket })
+        .then(
+          (probe) => {
+            if (!probe.ok) return pacing.failed(Date.now());
+            pacing.succeeded();
+            saveCapabilities(win.localStorage, provider.scope, probe.capabilities);
+            Object.assign(provider.store.capabilities, probe.capabilities);
+            known = true;
+          },
+          (e: unknown) => {
+            pacing.failed(Date.now());
+            ctx.log.warn(`The storage check did not finish: ${e instanceof Error ? e.message : String(e)}`);
+          },
+        )
+        .finally(() => {
+          probing = undefined;
+        });
+    },
+    running: () => probing ?? Promise.resolve(),
+  };
 }
 
 /** The status after a cycle: needs you (held deletions, Google sign-in), failed items, or synced. */

@@ -49,26 +49,43 @@ export function tallyCounts(input: CountInput): SyncCounts {
   };
 }
 
-const running = new WeakMap<Session, Promise<void>>();
+/** Per session: the count running, and whether another was asked for meanwhile. */
+const running = new WeakMap<Session, { done: Promise<void>; again: boolean }>();
 
-/** Counts now and puts the result in the snapshot. A count already running is shared. Never throws. */
+/**
+ * Counts now and puts the result in the snapshot. Never throws. Asked while a count runs, it counts once more
+ * after that one (what the running one read may predate the cycle that asked), never more than once.
+ */
 export function refreshCounts(ctx: AppContext, session: Session): Promise<void> {
-  const existing = running.get(session);
-  if (existing) return existing;
-  const work = (async () => {
+  const current = running.get(session);
+  if (current) {
+    current.again = true;
+    return current.done;
+  }
+  const entry = { done: Promise.resolve(), again: false };
+  entry.done = (async () => {
     try {
-      const { engine, host, base } = session;
-      const [index, failing, conflicts, excluded] = await Promise.all([engine.lastIndex(), engine.failing(), engine.conflicts(), host.listExcludedKeys()]);
-      const baseMap = await base.all();
-      const local = await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type });
-      ctx.store.counts(tallyCounts({ local, excluded, index, skipped: failing.map((f) => ({ key: f.key, message: f.message })), conflicts: conflicts.length, isExcluded: (k) => host.isExcluded(k), at: Date.now() }));
-    } catch (e) {
-      ctx.log.warn(`Counting for the diagnostics failed: ${e instanceof Error ? e.message : String(e)}`);
+      do {
+        entry.again = false;
+        await countOnce(ctx, session);
+      } while (entry.again);
     } finally {
       running.delete(session);
     }
   })();
-  running.set(session, work);
-  return work;
+  running.set(session, entry);
+  return entry.done;
 }
 
+async function countOnce(ctx: AppContext, session: Session): Promise<void> {
+  try {
+    const { engine, host, base } = session;
+    const [index, failing, conflicts, excluded] = await Promise.all([engine.lastIndex(), engine.failing(), engine.conflicts(), host.listExcludedKeys()]);
+    const baseMap = await base.all();
+    const local = await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type });
+    const skipped = failing.map((f) => ({ key: f.key, message: f.message }));
+    ctx.store.counts(tallyCounts({ local, excluded, index, skipped, conflicts: conflicts.length, isExcluded: (k) => host.isExcluded(k), at: Date.now() }));
+  } catch (e) {
+    ctx.log.warn(`Counting for the diagnostics failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

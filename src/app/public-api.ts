@@ -24,7 +24,7 @@ export async function takeSnapshot(ctx: AppContext, name: string): Promise<Backu
   const backups = backupService(ctx);
   // In NoSync mode it is taken of the cloud as it is.
   if (ctx.session) await ctx.session.runtime.syncNow().catch((e) => ctx.log.warn(`Sync before the snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
-  const outcome = await backups.createSnapshot(name, { onProgress: ctx.progress });
+  const outcome = await backups.createSnapshot(name, { onProgress: ctx.progress }).finally(() => ctx.store.endProgress('backup'));
   ctx.log.info(describeBackupOutcome(outcome));
   return outcome;
 }

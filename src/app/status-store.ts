@@ -17,6 +17,11 @@ export interface StatusStore {
   /** A status the leading tab published (this tab follows). */
   adoptRemote(status: SyncStatus): void;
   progress(p: ProgressEvent): void;
+  /**
+   * The work of this phase ended (done or failed): its progress goes, even when its last report never came, and
+   * a report of the run that ended arriving late (the pacing's trailing one) is dropped.
+   */
+  endProgress(phase: ProgressEvent['phase']): void;
   counts(c: SyncCounts): void;
   setupNotice(show: boolean): void;
   onStatus(listener: (s: SyncStatus) => void): () => void;
@@ -37,6 +42,8 @@ export function progressRunning(p: ProgressEvent | undefined): boolean {
 
 export function createStatusStore(options: StatusStoreOptions): StatusStore & { setPublisher(p: ((s: SyncStatus) => void) | undefined): void } {
   let publish = options.publish;
+  /** Phases whose run ended; a report of the same phase counts again once a new run starts (done ≤ 1). */
+  const ended = new Set<ProgressEvent['phase']>();
   let snap: UiSnapshot = { status: { state: 'idle', lastSync: 0, pending: 0, leader: false }, setupNotice: false };
   const statusListeners = new Set<(s: SyncStatus) => void>();
   const snapListeners = new Set<(s: UiSnapshot) => void>();
@@ -68,7 +75,15 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore & { 
       withStatus({ ...status, leader: false });
     },
     progress(p) {
+      if (ended.has(p.phase)) {
+        if (p.done > 1) return;
+        ended.delete(p.phase);
+      }
       replace({ progress: progressRunning(p) ? p : undefined }, false);
+    },
+    endProgress(phase) {
+      ended.add(phase);
+      if (snap.progress?.phase === phase) replace({ progress: undefined }, false);
     },
     counts(c) {
       replace({ counts: c }, false);

@@ -32,7 +32,9 @@ export function backupsController(ctx: AppContext, api: CloudSyncApi): BackupsCo
     },
     async restore(folder) {
       try {
-        const o = await backupService(ctx).restoreBackup(folder, { onProgress: ctx.progress });
+        const o = await backupService(ctx)
+          .restoreBackup(folder, { onProgress: ctx.progress })
+          .finally(() => ctx.store.endProgress('restore'));
         const s = ctx.session;
         // Journaled as this device's own commits: a stale writer's copy over them is repaired, and the
         // deletions the user asked for here are not held by the mass-deletion guard (cycle-plan.ts).

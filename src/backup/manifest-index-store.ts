@@ -14,6 +14,7 @@ import {
   serializeManifestIndex,
   type BackupManifest,
 } from '../cloud';
+import { listedGet } from '../providers/listed-get';
 import type { CloudStore, RequestOptions } from '../providers/cloud-store';
 import { mapPool } from '../runtime/pool';
 
@@ -65,7 +66,8 @@ export async function scanManifests(store: CloudStore, options: RequestOptions =
 
 /** The index, rebuilt from the folders (not written back) when it is missing or not a JSON list. */
 export async function readManifestIndex(store: CloudStore, options: RequestOptions = {}): Promise<IndexRead> {
-  const res = await store.get(MANIFEST_INDEX_KEY, options);
+  // Missing on every bucket without backups: asked so that absence is no failed request (listed-get.ts).
+  const res = await listedGet(store, MANIFEST_INDEX_KEY, options);
   if (res.kind === 'found') {
     try {
       return { index: parseManifestIndex(res.body), etag: res.etag, rebuilt: false, warnings: [] };

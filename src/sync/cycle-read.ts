@@ -8,6 +8,7 @@ import type { Metadata } from '../cloud/types';
 import type { LocalKey } from '../host/types';
 import { isCloudSyncError } from '../errors';
 import type { GetResult } from '../providers/cloud-store';
+import { isListed, listingIsConsistent } from '../providers/listed-get';
 import { sleep } from '../runtime/sleep';
 import type { BaseRecord, SyncState } from './base-store';
 import { readJournal, type Journal, type PendingCommit } from './commit-journal';
@@ -95,6 +96,11 @@ async function readMetadata(env: EngineEnv, state: SyncState): Promise<IndexRead
       const index = await env.deps.base.index();
       if (index?.etag === state.etag) known = env.index.parse(index.etag, index.text);
     }
+  }
+  // A device that never read an index asks by a listing whether there is one: on an empty bucket a plain read
+  // would be a failed request, printed in red in the console (listed-get.ts). Once there is an ETag, straight.
+  if (state.etag === null && listingIsConsistent(env.deps.store) && !(await env.count(isListed(env.deps.store, METADATA_KEY)))) {
+    return { meta: emptyMetadata(), etag: null, text: null, changed: false };
   }
   let res: GetResult = await env.count(env.deps.store.get(METADATA_KEY, known ? { ifNoneMatch: state.etag! } : {}));
   for (let attempt = 1; ; attempt++) {

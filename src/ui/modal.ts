@@ -136,15 +136,24 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   let state: ModalState | undefined;
   let closed = false;
 
+  // The setup check as a list: ✓ / ✗ / – per step, and under a failed step what to fix.
   const showProbe = (steps: ProbeStep[] | undefined) => {
+    const mark = { ok: '✓', failed: '✗', skipped: '–' } as const;
+    const said = { ok: 'passed', failed: 'failed', skipped: 'not supported here, not needed' } as const;
     probeList.replaceChildren(
       ...(steps ?? []).map((step) =>
         h(
           doc,
           'li',
-          { class: `tcs-probe-${step.state}` },
-          h(doc, 'span', { class: `tcs-probe-${step.state}`, 'aria-hidden': 'true' }, step.state === 'ok' ? '✓' : step.state === 'failed' ? '✗' : '–'),
-          h(doc, 'span', {}, step.label, step.message ? `: ${step.message}` : '', ` (${step.state})`),
+          { class: `tcs-probe-${step.state}`, 'data-state': step.state },
+          h(doc, 'span', { class: `tcs-probe-${step.state}`, 'aria-hidden': 'true' }, mark[step.state]),
+          h(
+            doc,
+            'span',
+            {},
+            h(doc, 'span', { class: 'tcs-probe-label' }, `${step.label} (${said[step.state]})`),
+            step.message ? h(doc, 'span', { class: step.state === 'failed' ? 'tcs-probe-fix' : 'tcs-hint' }, step.state === 'failed' ? `Fix: ${step.message}` : step.message) : null,
+          ),
         ),
       ),
     );

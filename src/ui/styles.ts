@@ -90,6 +90,7 @@ const CSS = `
 .tcs-table td { padding: .3rem .5rem; border-bottom: 1px solid #3f3f46; overflow-wrap: anywhere; }
 .tcs-probe { list-style: none; margin: .5rem 0 0; padding: 0; font-size: 12px; }
 .tcs-probe li { display: flex; gap: .5rem; padding: .15rem 0; color: #d4d4d8; }
+.tcs-probe li .tcs-hint { display: block; margin: 0; }
 .tcs-probe .tcs-probe-ok { color: #22c55e; } .tcs-probe .tcs-probe-failed { color: #ef4444; } .tcs-probe .tcs-probe-skipped { color: #a1a1aa; }
 .tcs-link { color: #60a5fa; background: none; border: 0; padding: 0; font: inherit; font-size: 12px; cursor: pointer; text-decoration: none; }
 .tcs-link:hover { color: #93c5fd; text-decoration: underline; }

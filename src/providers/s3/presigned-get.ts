@@ -79,11 +79,11 @@ export class PresignedGets {
   }
 
   /**
-   * Reads the object through a presigned URL. Otherwise: 'answered' (a status other than 200: missing,
-   * refused, throttled…) or 'unreachable' (network or CORS failure, timeout, no exposed ETag); either way, ask
+   * Reads the object through a presigned URL. Otherwise: 'missing' (404 NoSuchKey), 'answered' (another status
+   * than 200: refused, throttled…) or 'unreachable' (network or CORS failure, timeout, no exposed ETag); either way, ask
    * the signed way. An abort from `signal` is thrown as is.
    */
-  async read(key: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<PresignedRead | 'answered' | 'unreachable'> {
+  async read(key: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<PresignedRead | 'missing' | 'answered' | 'unreachable'> {
     const url = await this.url(key);
     if (url === undefined) return 'unreachable';
     const controller = new AbortController();
@@ -92,6 +92,11 @@ export class PresignedGets {
     const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
     try {
       const res = await fetch(url, { cache: 'no-store', credentials: 'omit', signal: controller.signal });
+      if (res.status === 404) {
+        // S3 names a missing key NoSuchKey (a missing bucket, NoSuchBucket): no need to ask again to be told.
+        const text = await res.text().catch(() => '');
+        return /<Code>NoSuchKey<\/Code>/.test(text) ? 'missing' : 'answered';
+      }
       if (res.status !== 200) {
         await res.body?.cancel().catch(() => undefined);
         return 'answered';

@@ -182,6 +182,7 @@ export class S3Store implements CloudStore {
       });
       // The ETag header came with these bytes: it is theirs.
       if (typeof read === 'object') return { kind: 'found', ...read, etagOfBody: true };
+      if (read === 'missing') return { kind: 'not-found' };
       presigned = read;
     }
     try {

@@ -14,6 +14,10 @@ ctl.state = {
   version: 'preview',
 };
 ctl.current = { state: 'success', lastSync: Date.UTC(2026, 10, 22, 1, 53), pending: 0, leader: true };
+ctl.snap = {
+  ...ctl.snap,
+  counts: { localItems: 9, cloudItems: 9, chatsLocal: 3, chatsCloud: 3, excluded: ['TM_useLastVerifiedToken'], skipped: [], conflicts: 0, onlyLocal: [], onlyCloud: [], at: Date.UTC(2026, 10, 22, 1, 53) },
+};
 const day = 86_400_000;
 const now = Date.UTC(2026, 10, 22, 2, 0);
 ctl.backups = {

@@ -50,10 +50,10 @@ describe('S3 presigned reads', () => {
     await writeThenReadPresigned(store(), ODD_KEYS);
   });
 
-  it('a missing object is not-found, a missing bucket bucket-not-found: asked again signed, as before', async () => {
+  it('a missing object is not-found at once (404 NoSuchKey: one failed request, not two); a missing bucket is asked again signed and is bucket-not-found', async () => {
     const s = store();
     expect(await s.get('items/never-written.json')).toEqual({ kind: 'not-found' });
-    expect(gets()).toEqual(['presigned', 'signed']);
+    expect(gets()).toEqual(['presigned']);
     const e = await failure(store({ bucket: 'no-such-bucket-presigned' }).get('items/x.json'));
     expect(e.code).toBe('bucket-not-found');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, saveGoogleToken, saveSettings, setAutoSync, setLogging, type SettingsForm } from '../../../src/config';
+import { loadConfig, prepareSettings, saveGoogleToken, saveSettings, setAutoSync, setLogging, type SettingsForm } from '../../../src/config';
 import { deriveHashKey, keyedHash, obfuscateCredential } from '../../../src/crypto';
 import { dumpDatabases, findPlaintext, openPage, reload } from './page-env';
 
@@ -136,5 +136,37 @@ describe('small setters', () => {
     c = await loadConfig(env);
     expect(c.googleToken).toBeUndefined();
     expect(c.s3?.accessKeyId).toBe('AKIAIOSFODNN7EXAMPLE');
+  });
+});
+
+describe('prepareSettings: nothing is written until the new settings are known to work', () => {
+  it('builds the new configuration in memory and leaves the working one in place until commit', async () => {
+    const page = openPage();
+    const working = await saveSettings(page.env, S3_FORM);
+    if (!working.ok) throw new Error(JSON.stringify(working.problems));
+    const before = { ls: { ...page.env.localStorage }, dbs: await dumpDatabases(page.env.indexedDB) };
+
+    const prepared = await prepareSettings(page.env, { ...S3_FORM, bucket: 'wrong-bucket', accessKeyId: 'AKIANEWKEYEXAMPLE', password: 'another password', exclusions: 'x' });
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems));
+    expect(prepared.config).toMatchObject({ configured: true, s3: { bucket: 'wrong-bucket', accessKeyId: 'AKIANEWKEYEXAMPLE' }, userExclusions: ['x'] });
+    expect(await hashKeyIs(prepared.config.keys!.hashKey, 'another password')).toBe(true);
+    // The check would run here; it failed, so no commit: everything stored is exactly as it was.
+    expect({ ...page.env.localStorage }).toEqual(before.ls);
+    expect(await dumpDatabases(page.env.indexedDB)).toEqual(before.dbs);
+    const still = await loadConfig(reload(page).env);
+    expect(still.s3).toMatchObject({ bucket: 'tcs-lab', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
+    expect(await hashKeyIs(still.keys!.hashKey, 'correct horse battery staple')).toBe(true);
+  });
+
+  it('commit stores what was prepared', async () => {
+    const page = openPage();
+    await saveSettings(page.env, S3_FORM);
+    const prepared = await prepareSettings(page.env, { ...S3_FORM, bucket: 'next-bucket', password: '' });
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems));
+    const saved = await prepared.commit();
+    expect(saved.s3).toMatchObject({ bucket: 'next-bucket' });
+    expect((await loadConfig(reload(page).env)).s3).toMatchObject({ bucket: 'next-bucket' });
+    // An empty password kept the saved keys.
+    expect(await hashKeyIs(saved.keys!.hashKey, 'correct horse battery staple')).toBe(true);
   });
 });

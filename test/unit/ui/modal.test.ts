@@ -152,7 +152,8 @@ describe('settings modal', () => {
     expect(document.querySelector('.tcs-section-badge')).toBeNull();
     expect(document.getElementById('action-msg')!.textContent).toBe('✅ Saved.');
     const steps = [...document.querySelectorAll('#setup-check li')].map((li) => li.textContent);
-    expect(steps).toEqual(['✓List the bucket (ok)', '✗Conditional writes: not supported; using read-back checks (failed)']);
+    expect(steps).toEqual(['✓List the bucket (passed)', '✗Conditional writes (failed)Fix: not supported; using read-back checks']);
+    expect(document.querySelector('#setup-check li[data-state="failed"] .tcs-probe-fix')!.textContent).toBe('Fix: not supported; using read-back checks');
     expect((document.getElementById('sync-now') as HTMLButtonElement).disabled).toBe(false);
   });
 
