@@ -3,7 +3,7 @@
  * `{deleted, type, tombstoneVersion, synced}` (optionally `deletedAt`), and dropped after 30 days.
  */
 import type { ItemType } from '../host/types';
-import { isTombstone, type Metadata, type MetadataEntry, type TombstoneEntry } from './types';
+import { isTombstone, type LiveEntry, type Metadata, type MetadataEntry, type TombstoneEntry } from './types';
 
 /** 30 days, the original's retention for tombstones. */
 export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -26,12 +26,32 @@ export interface TombstoneInput {
   withDeletedAt?: boolean;
 }
 
+/**
+ * The fields a reader needs to read a deleted item's object back exactly (Dates, an attachment's own type).
+ * The object stays in the bucket after a deletion (Recently Deleted restores from it); without these, a
+ * restored chat would come back with ISO strings where it had Dates. Extra fields: the original ignores them.
+ */
+const READ_BACK_FIELDS = ['tcsDates', 'blobType', 'tcsBlobType'] as const;
+
 export function makeTombstone(input: TombstoneInput): TombstoneEntry {
   const t: TombstoneEntry = input.withDeletedAt
     ? { deleted: input.deleted, deletedAt: input.deleted, type: input.type, tombstoneVersion: 0, synced: input.synced }
     : { deleted: input.deleted, type: input.type, tombstoneVersion: 0, synced: input.synced };
   t.tombstoneVersion = nextTombstoneVersion(input.previous);
+  for (const f of READ_BACK_FIELDS) if (input.previous && input.previous[f] !== undefined) t[f] = input.previous[f];
   return t;
+}
+
+/**
+ * How to read a tombstone's object back: its type, and the Date paths and attachment type its live entry had
+ * (when it was written by this build; malformed fields are left out). Pure.
+ */
+export function readBackEntry(t: TombstoneEntry): LiveEntry {
+  const e: LiveEntry = { type: t.type, synced: 0, lastModified: 0 };
+  if (Array.isArray(t.tcsDates) && t.tcsDates.every((p) => typeof p === 'string')) e.tcsDates = t.tcsDates as string[];
+  if (typeof t.blobType === 'string') e.blobType = t.blobType;
+  if (typeof t.tcsBlobType === 'string') e.tcsBlobType = t.tcsBlobType;
+  return e;
 }
 
 /** The original's rule: removed once `now - deleted > 30 days`. */
