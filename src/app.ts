@@ -26,6 +26,7 @@ import { SyncEngine, type CycleResult } from './sync/engine';
 import type { UiController } from './ui/controller';
 import { mountUi } from './ui';
 import { showReloadNotice } from './ui/reload-notice';
+import { purgeDeletedItem } from './commands/purge-deleted';
 
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
 const BACKSTOP_MS = 10 * 60_000;
@@ -516,6 +517,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
             return { ok: false, message: e instanceof Error ? e.message : String(e) };
           }
         },
+        purge: (key) => purgeDeletedItem(requireSession, () => api.syncNow(), key),
       },
       logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
     };

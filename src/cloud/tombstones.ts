@@ -76,3 +76,21 @@ export function pruneExpiredTombstones(metadata: Metadata, now: number, ttlMs: n
   }
   return { ...metadata, items };
 }
+
+/**
+ * A tombstone whose object was removed for good ("permanently delete" in Recently Deleted): it can no longer
+ * be restored, and is not listed. The tombstone itself stays until it expires, like any other: removed early,
+ * a device that still holds the item and has not synced since the deletion would see the entry vanish and
+ * upload the item again. Marked with an extra field (the original ignores it), written with a fresh `synced`
+ * so that the commit journal tells it from the tombstone it replaces; its signature (deleted, version) is the
+ * same, so no device sees a change to apply. Pure.
+ */
+export function purgedTombstone(t: TombstoneEntry, now: number): TombstoneEntry {
+  const out: TombstoneEntry = { ...t, synced: now, tcsPurged: true };
+  for (const f of READ_BACK_FIELDS) delete out[f];
+  return out;
+}
+
+export function isPurged(entry: MetadataEntry | undefined): boolean {
+  return isTombstone(entry) && entry.tcsPurged === true;
+}

@@ -38,6 +38,7 @@ import { readCandidates } from './local-read';
 import { SentObjects } from './own-objects';
 import { ParsedIndex } from './parsed-index';
 import { recentlyDeleted, restoreConflict, restoreDeleted, type DeletedItem } from './restores';
+import { purgeDeleted, type PurgeOutcome } from './purge-deleted';
 import { replanAfter } from './retry';
 
 export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
@@ -132,6 +133,17 @@ export class SyncEngine {
    */
   restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
     return restoreDeleted(this.env, keys);
+  }
+
+  /**
+   * "Permanently delete": removes deleted items' objects from the bucket and marks their tombstones purged
+   * (purge-deleted.ts), journaling what it wrote like a cycle's commit. The caller syncs next, so the list
+   * (read from the index as last synced) no longer shows them.
+   */
+  async purgeDeleted(keys: string[]): Promise<PurgeOutcome> {
+    const out = await purgeDeleted(this.deps.store, keys, this.now);
+    if (out.committed.length) await this.adoptCommits(out.committed);
+    return out;
   }
 
   /**

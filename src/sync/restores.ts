@@ -4,7 +4,7 @@
  * conflict discarded. Each is put on this device; the caller marks the key changed, so the next cycle syncs
  * it out like any edit (edit beats delete).
  */
-import { objectKeyFor, readBackEntry, TOMBSTONE_TTL_MS } from '../cloud';
+import { isPurged, objectKeyFor, readBackEntry, TOMBSTONE_TTL_MS } from '../cloud';
 import { isTombstone, type TombstoneEntry } from '../cloud/types';
 import { CloudSyncError } from '../errors';
 import type { ItemType } from '../host/types';
@@ -20,7 +20,7 @@ export interface DeletedItem {
   tombstone: TombstoneEntry;
 }
 
-/** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
+/** Items deleted within the tombstone window and not purged, newest first, from the index as last read (no request). */
 export async function recentlyDeleted(env: EngineEnv): Promise<DeletedItem[]> {
   const { base, host, scope } = env.deps;
   const state = await base.state();
@@ -31,7 +31,7 @@ export async function recentlyDeleted(env: EngineEnv): Promise<DeletedItem[]> {
   const meta = cached ?? env.index.parse(state.etag, index!.text);
   const now = env.now();
   return Object.entries(meta.items)
-    .filter((kv): kv is [string, TombstoneEntry] => isTombstone(kv[1]) && now - kv[1].deleted <= TOMBSTONE_TTL_MS && !host.isExcluded(kv[0]))
+    .filter((kv): kv is [string, TombstoneEntry] => isTombstone(kv[1]) && !isPurged(kv[1]) && now - kv[1].deleted <= TOMBSTONE_TTL_MS && !host.isExcluded(kv[0]))
     .map(([key, e]) => ({ key, type: e.type, deletedAt: e.deleted, tombstone: e }))
     .sort((a, b) => b.deletedAt - a.deletedAt);
 }

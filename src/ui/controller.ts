@@ -77,6 +77,8 @@ export interface DeletedItem {
 export interface DeletedController {
   list(): Promise<DeletedItem[]>;
   restore(keys: string[]): Promise<ActionOutcome>;
+  /** "Permanently delete": removes the item's last version from the bucket, so it can no longer be restored. */
+  purge?(key: string): Promise<ActionOutcome>;
 }
 
 /** One conflict record: both devices changed `key`; `discarded` is the version that was not kept. */

@@ -57,4 +57,56 @@ describe.each(stores)('recently deleted items, on %s', (_name, makeStore) => {
     expect(back.type).toBe('');
     expect([...new Uint8Array(await back.arrayBuffer())]).toEqual([0x89, 0x50, 0x4e, 0x47, 1, 2]);
   });
+
+  it('permanently delete removes the object and keeps a purged tombstone: no longer listed or restorable, and a device that still holds the item deletes it too', async () => {
+    const store = makeStore();
+    const a = await sims.device('A', store);
+    const b = await sims.device('B', store);
+    const late = await sims.device('C', store);
+    for (const id of ['gone', 'kept', 'other']) await a.put(`CHAT_${id}`, makeChat(id, ['hi', id]));
+    await a.sync({ full: true });
+    await b.sync({ full: true });
+    await late.sync({ full: true });
+    await a.del('CHAT_gone');
+    await a.sync();
+    await b.sync();
+    expect((await b.engine.recentlyDeleted()).map((d) => d.key)).toEqual(['CHAT_gone']);
+
+    const out = await b.engine.purgeDeleted(['CHAT_gone', 'CHAT_kept', 'CHAT_never']);
+    expect(out.purged).toEqual(['CHAT_gone']);
+    expect(out.errors.map((e) => e.key)).toEqual(['CHAT_kept', 'CHAT_never']);
+    expect((await store.get('items/CHAT_gone.json')).kind).toBe('not-found');
+    expect((await store.get('items/CHAT_kept.json')).kind).toBe('found');
+    const t = (await bucketMetadata(store)).items.CHAT_gone;
+    expect(isTombstone(t) && t.tcsPurged).toBe(true);
+
+    await b.sync();
+    await a.sync();
+    expect(await b.engine.recentlyDeleted()).toEqual([]);
+    expect(await a.engine.recentlyDeleted()).toEqual([]);
+    expect((await b.engine.restoreDeleted(['CHAT_gone'])).errors).toHaveLength(1);
+    // C still held the chat and had not synced since the deletion: it deletes it, and nothing comes back.
+    const rc = await late.sync();
+    expect(rc.deleted).toEqual(['CHAT_gone']);
+    expect(await late.read('CHAT_gone')).toBeUndefined();
+    expect(isTombstone((await bucketMetadata(store)).items.CHAT_gone)).toBe(true);
+  });
+
+  it('a purge that an older index overwrites is written again by the device that made it', async () => {
+    const store = makeStore();
+    const a = await sims.device('A', store);
+    for (const id of ['gone', 'kept', 'other']) await a.put(`CHAT_${id}`, makeChat(id, ['hi', id]));
+    await a.sync({ full: true });
+    await a.del('CHAT_gone');
+    await a.sync();
+    const before = await store.get('metadata.json');
+    if (before.kind !== 'found') throw new Error('no index');
+    expect((await a.engine.purgeDeleted(['CHAT_gone'])).purged).toEqual(['CHAT_gone']);
+    // A slower device writes back the index it read before the purge (only a store that ignores preconditions lets it).
+    await store.put('metadata.json', before.body);
+    await a.sync();
+    const t = (await bucketMetadata(store)).items.CHAT_gone;
+    expect(isTombstone(t) && t.tcsPurged).toBe(true);
+    expect(await a.engine.recentlyDeleted()).toEqual([]);
+  });
 });
