@@ -8,6 +8,7 @@ import type { ItemType, LocalKey } from '../host/types';
 import type { BaseRecord, ConflictRecord, JournalRecord, SyncState } from './base-store';
 import type { Journal, PendingCommit } from './commit-journal';
 import type { CycleMemo, CycleRequest, CycleResult, EngineEnv } from './engine-types';
+import type { ForceRequest } from './force-transfer';
 import type { Encoded } from './item-codec';
 import { classifyFailure } from './retry';
 
@@ -85,6 +86,8 @@ export interface Cycle {
   readonly heldBefore: ReadonlySet<string>;
   /** The user's answer to them, from this request or from any tab (the sync state). */
   readonly answer?: 'delete' | 'restore';
+  /** A Force Export or Import this cycle carries out instead of the usual plan (force-transfer.ts). */
+  readonly force?: ForceRequest;
   /** The keys this cycle looks at (cycle-candidates.ts). */
   candidates: Map<string, ItemType | undefined>;
   readonly out: CycleOutput;

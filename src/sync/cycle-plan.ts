@@ -1,12 +1,14 @@
 /**
  * The plan phase of a cycle: the pure planner (planner.ts) over the candidates' three states, with the
- * mass-deletion guard's counts; the deletions it holds are recorded for the user's answer, and what the cycle
- * will transfer from the bucket is settled (plan-inputs.ts).
+ * mass-deletion guard's counts, or a Force Export or Import's plan (force-transfer.ts); the deletions held are
+ * recorded for the user's answer, and what the cycle will transfer from the bucket is settled (plan-inputs.ts).
  */
+import { CloudSyncError } from '../errors';
 import type { Cycle } from './cycle-context';
 import type { EngineEnv, LocalInfo } from './engine-types';
+import { forcePlan, forceRefusal } from './force-transfer';
 import { entriesToDrop, guardCounts, mayDelete, planInputs, selectPulls, writesAnything } from './plan-inputs';
-import { plan as makePlan, type Action } from './planner';
+import { plan as makePlan, type Action, type KeyInput, type Plan } from './planner';
 
 /** The plan of one attempt and what follows from it, beside the cycle. */
 export interface PlannedCycle {
@@ -22,23 +24,10 @@ export interface PlannedCycle {
 }
 
 export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap<string, LocalInfo>): Promise<PlannedCycle> {
-  const { base, host } = env.deps;
-  const { req, report, remote, baseMap, baseCount, heldBefore, answer } = cycle;
+  const { report, remote, baseMap } = cycle;
   const items = remote.meta.items;
   const inputs = planInputs(cycle.candidates, local, baseMap, items, cycle.concurrent);
-  // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
-  const complete = cycle.full || remote.changed;
-  const counts = mayDelete(inputs, heldBefore)
-    ? guardCounts(complete ? baseMap : await base.all(), cycle.listing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })), (k) => host.isExcluded(k))
-    : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
-  const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
-  const plan = makePlan(inputs, {
-    ...counts,
-    threshold: env.opt.massDeleteThreshold,
-    held: heldBefore,
-    confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
-    restore: answer === 'restore' ? heldAnswered : undefined,
-  });
+  const plan = cycle.force ? forcedPlan(env, cycle, inputs) : await usualPlan(env, cycle, inputs);
   report.held = plan.held.map((a) => ({ key: a.key, kind: a.kind as 'delete-local' | 'tombstone' }));
   report.holdReason = plan.holdReason;
   if (plan.holdReason) env.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
@@ -49,4 +38,39 @@ export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap
   const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.now);
   for (const k of waiting) cycle.memo.waiting.add(k);
   return { local, actions: plan.actions, hasWrites: writesAnything(plan.actions), dropKeys, pulls };
+}
+
+/** The three-way plan with the mass-deletion guard and the user's answers to what it held. */
+async function usualPlan(env: EngineEnv, cycle: Cycle, inputs: KeyInput[]): Promise<Plan> {
+  const { base, host } = env.deps;
+  const { req, remote, baseMap, baseCount, heldBefore, answer } = cycle;
+  // The guard's measures, read only when the plan may delete: what the base knows live, what TypingMind holds.
+  const complete = cycle.full || remote.changed;
+  const counts = mayDelete(inputs, heldBefore)
+    ? guardCounts(complete ? baseMap : await base.all(), cycle.listing ?? (await host.listKeys({ typeHint: (k) => baseMap.get(k)?.type })), (k) => host.isExcluded(k))
+    : { known: { all: baseCount, idb: baseCount, chats: 0 }, local: { idb: baseCount, chats: 0 } };
+  const heldAnswered = new Set([...heldBefore, ...(req.confirmedDeletions ?? [])]);
+  return makePlan(inputs, {
+    ...counts,
+    threshold: env.opt.massDeleteThreshold,
+    held: heldBefore,
+    confirmed: answer === 'delete' ? heldAnswered : req.confirmedDeletions,
+    restore: answer === 'restore' ? heldAnswered : undefined,
+  });
+}
+
+/**
+ * A Force Export or Import (force-transfer.ts): every key planned for it, nothing held. Deletions held from an
+ * earlier cycle are answered by it. Refused, before anything is written, when it would empty one side.
+ */
+function forcedPlan(env: EngineEnv, cycle: Cycle, inputs: KeyInput[]): Plan {
+  const { direction, id } = cycle.force!;
+  const refusal = forceRefusal(direction, {
+    localIdb: inputs.filter((i) => i.local.kind === 'present' && !i.ls).length,
+    remoteLive: inputs.filter((i) => i.remote.kind === 'live').length,
+  });
+  if (refusal) throw new CloudSyncError(direction === 'export' ? 'host-unavailable' : 'not-found', refusal);
+  cycle.report.forced = { id, direction };
+  env.log('info', `Force ${direction === 'export' ? 'Export' : 'Import'}: ${inputs.length} keys planned to make ${direction === 'export' ? 'the cloud equal this device' : 'this device equal the cloud'}`);
+  return forcePlan(inputs, direction);
 }

@@ -72,16 +72,21 @@ async function pullAll(env: EngineEnv, cycle: Cycle, planned: PlannedCycle, proo
   await writer?.drain();
 }
 
-/** Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle). */
+/**
+ * Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle).
+ * A Force Import also deletes items the index has no entry for: their base records go.
+ */
 async function deleteLocal(env: EngineEnv, cycle: Cycle, planned: PlannedCycle): Promise<void> {
   const items = cycle.remote.meta.items;
   for (const a of ofKind(planned.actions, 'delete-local')) {
-    const e = items[a.key];
+    const e = Object.prototype.hasOwnProperty.call(items, a.key) ? items[a.key] : undefined;
+    const type = e?.type ?? planned.local.get(a.key)!.type;
     try {
-      const still = await localHash(env, a.key, e.type);
+      const still = await localHash(env, a.key, type);
       if (still !== planned.local.get(a.key)?.hash) continue;
-      await env.deps.host.delete(a.key, e.type);
-      cycle.out.basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+      await env.deps.host.delete(a.key, type);
+      if (e) cycle.out.basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+      else cycle.out.baseRemove.push(a.key);
       cycle.report.deleted.push(a.key);
     } catch (err) {
       failKey(env, cycle, a.key, err);
