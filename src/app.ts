@@ -26,6 +26,7 @@ import { SyncEngine, type CycleResult } from './sync/engine';
 import type { UiController } from './ui/controller';
 import { mountUi } from './ui';
 import { showReloadNotice } from './ui/reload-notice';
+import { describeForce, forceTransfer, type ForceDeps } from './commands/force-transfer';
 import { purgeDeletedItem } from './commands/purge-deleted';
 
 /** The backstop: a full comparison now and then catches what the change feed cannot see (another extension, devtools). */
@@ -342,6 +343,10 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
     return outcome;
   }
 
+  function forceDeps(s: Session): ForceDeps {
+    return { engine: s.engine, backups: s.backups, store: s.provider.store, syncNow: () => s.runtime.syncNow(), onProgress: progress, log: (level, m) => log[level](m) };
+  }
+
   function requireSession(): Session {
     if (session) return session;
     if (config?.noSync) throw new CloudSyncError('sync-disabled', 'Sync is turned off on this page (the URL has ?nosync).');
@@ -519,6 +524,14 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         },
         purge: (key) => purgeDeletedItem(requireSession, () => api.syncNow(), key),
       },
+      force: {
+        export: () => describeForce(() => api.forceExport(), 'export'),
+        async import() {
+          const o = await describeForce(() => api.forceImport(), 'import');
+          if (o.ok) win.setTimeout(() => win.location.reload(), 3000); // as the original: TypingMind holds chats in memory
+          return o;
+        },
+      },
       logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
     };
   }
@@ -538,6 +551,8 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
       await s.engine.answerHeld(answer);
       return s.runtime.syncNow();
     },
+    forceExport: () => forceTransfer(forceDeps(requireSession()), 'export'),
+    forceImport: () => forceTransfer(forceDeps(requireSession()), 'import'),
     async runDailyBackup() {
       return dailyBackupIfDue(requireSession().backups); // no daily backups in NoSync mode, as the original
     },

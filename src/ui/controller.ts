@@ -101,6 +101,14 @@ export interface ConflictsController {
   dismiss(id: number): Promise<ActionOutcome>;
 }
 
+/** Force Import and Force Export (original-ui.md §2.5): each takes a snapshot of what it overwrites first. */
+export interface ForceController {
+  /** Makes the cloud equal this device. Never throws. */
+  export(): Promise<ActionOutcome>;
+  /** Makes this device equal the cloud (the page reloads after it). Never throws. */
+  import(): Promise<ActionOutcome>;
+}
+
 export interface UiController {
   load(): Promise<ModalState>;
   /** Validates, checks the connection, and stores the settings when they are good. Never throws. */
@@ -124,6 +132,8 @@ export interface UiController {
   backups?: BackupsController;
   /** When present, the modal shows "Recently Deleted Items". */
   deleted?: DeletedController;
+  /** When present, the diagnostics section has the "Import ↙" and "Export ↗" buttons. */
+  force?: ForceController;
   /** When present, the modal shows "Conflicts". */
   conflicts?: ConflictsController;
   /** When present, long work (upload, download, backup, restore) shows a progress bar. Returns an unsubscribe. */
