@@ -264,6 +264,7 @@ export function startExtension(win: Window & typeof globalThis): CloudSyncApi {
         // "Sync now" and the last attempt before the page goes away take everything.
         const quiet = trigger === 'manual' || trigger === 'pagehide' ? 0 : cfg.quietPeriodMs;
         const taken = dirty.take(dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
+        log.start(`Sync started (${trigger}${full ? ', full comparison' : ''}; ${taken.length} local change(s) to look at, ${dirty.size} still settling)`);
         setStatus({ state: 'syncing', error: undefined });
         try {
           const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), confirmedDeletions: confirmed });

@@ -6,6 +6,7 @@
 import { CloudSyncError } from '../errors';
 import type { Cycle } from './cycle-context';
 import type { EngineEnv, LocalInfo } from './engine-types';
+import { describePlan } from './cycle-log';
 import { forcePlan, forceRefusal } from './force-transfer';
 import { entriesToDrop, guardCounts, mayDelete, planInputs, selectPulls, writesAnything } from './plan-inputs';
 import { plan as makePlan, type Action, type KeyInput, type Plan } from './planner';
@@ -33,6 +34,8 @@ export async function planCycle(env: EngineEnv, cycle: Cycle, local: ReadonlyMap
   if (plan.holdReason) env.log('warn', plan.holdReason, { keys: plan.held.map((a) => a.key) });
   // Remembered until answered, across cycles and reloads; an answer is used once.
   cycle.state = { ...cycle.state, held: report.held, holdReason: plan.holdReason, answer: undefined };
+
+  env.log('info', describePlan(plan.actions, { full: cycle.full, indexChanged: remote.changed, force: cycle.force?.direction }));
 
   const dropKeys = entriesToDrop(cycle.state, items);
   const { pulls, waiting } = selectPulls(plan.actions, dropKeys, cycle.state.retry, items, cycle.now);

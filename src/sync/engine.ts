@@ -29,6 +29,7 @@ import type { ItemType } from '../host/types';
 import type { ConflictRecord } from './base-store';
 import { entrySig } from './commit-journal';
 import { selectCandidates, type CandidateSources } from './cycle-candidates';
+import { describeResult } from './cycle-log';
 import { commitPulled, finishCycle, publishes, writeIndex } from './cycle-commit';
 import type { Cycle } from './cycle-context';
 import { provePassword } from './cycle-password';
@@ -103,6 +104,8 @@ export class SyncEngine {
     const r = memo.report;
     r.requests = this.requests;
     r.durationMs = this.now() - started;
+    const done = describeResult(r);
+    this.log(done.level, done.line);
     return r;
   }
 
