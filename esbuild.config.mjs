@@ -40,6 +40,26 @@ export const buildOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * The recovery tool, `npx cloudsync-export` (package.json "bin"): src/cli/ for Node 20, as one ES module. Its
+ * npm dependencies stay outside the file (they are installed with the package), so it stays small; the
+ * browser bundle above is built exactly as before.
+ */
+export const cliBuildOptions = {
+  entryPoints: ['src/cli/cloudsync-export.ts'],
+  outfile: 'dist/cloudsync-export.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { __CLOUDSYNC_VERSION__: JSON.stringify(pkg.version) },
+  charset: 'utf8',
+  logLevel: 'warning',
+};
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   await build(buildOptions);
+  await build(cliBuildOptions);
 }

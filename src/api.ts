@@ -28,6 +28,11 @@ export interface SyncReport {
   deleted: string[];
   conflicts: string[];
   errors: { key: string; message: string }[];
+  /**
+   * Keys left for a following cycle because another device is writing them right now, or they changed here
+   * during the sync: not errors (each settles within a cycle or two, at most after a couple of minutes).
+   */
+  deferred: { key: string; message: string }[];
   /** Requests sent to the cloud during this cycle. */
   requests: number;
   durationMs: number;
@@ -46,6 +51,43 @@ export interface BackupInfo {
 export interface ForceReport extends SyncReport {
   /** The automatic snapshot of what it overwrote (the cloud for an export, this device's data for an import). */
   snapshot: BackupInfo;
+}
+
+/** A chat found by `findChats`: on this device, or deleted within the last 30 days. */
+export interface ChatMatch {
+  key: string;
+  title: string;
+  messageCount: number;
+  lastMessage: string;
+  /** The chat's updatedAt, epoch ms (0 when it has none). */
+  date: number;
+  where: 'device' | 'deleted';
+}
+
+/** One version of a chat in the live cloud data or in a backup (`chatVersions`). */
+export interface ChatVersionInfo {
+  key: string;
+  /** The backup folder (`backups/<name>`), or null for the live cloud data. */
+  folder: string | null;
+  /** "current cloud data", `snapshot "<name>"`, or "daily backup <YYYYMMDD>". */
+  source: string;
+  kind: 'live' | 'snapshot' | 'daily';
+  /** When the backup was made (the live data: its last sync), epoch ms. */
+  created: number;
+  title: string;
+  messageCount: number;
+  lastMessage: string;
+  date: number;
+  /** The source lists the chat as deleted: this is its last version. */
+  deleted: boolean;
+  /** Keyed content hash: equal hashes are the same version. */
+  hash: string;
+}
+
+export interface RestoredChatInfo {
+  key: string;
+  attachments: string[];
+  missingAttachments: string[];
 }
 
 export type ApiEvent = 'status' | 'synced' | 'error' | 'progress';
@@ -83,6 +125,15 @@ export interface CloudSyncApi {
   runDailyBackup(): Promise<BackupInfo | null>;
   createSnapshot(name: string): Promise<BackupInfo>;
   listBackups(): Promise<BackupInfo[]>;
+  /** Chats on this device, or deleted in the last 30 days, whose title or text holds every word of `query`. */
+  findChats(query: string): Promise<ChatMatch[]>;
+  /** Every version of one chat in the live cloud data and each backup, newest first (one index and one object read per backup). */
+  chatVersions(key: string): Promise<ChatVersionInfo[]>;
+  /**
+   * Brings a version back on this device, as that chat ('replace', the default) or as a copy with a new id
+   * ('copy'), with the attachments it refers to that are missing here; then syncs. Nothing else is changed.
+   */
+  restoreChatVersion(key: string, folder: string | null, mode?: 'replace' | 'copy'): Promise<RestoredChatInfo>;
   /** Returns a function that removes the listener. */
   on(event: ApiEvent, listener: (payload: unknown) => void): () => void;
 }

@@ -78,7 +78,9 @@ export async function forceTransfer(deps: ForceDeps, direction: ForceDirection):
   // (Not pending and not in this report: a cycle that started meanwhile carried it out, and its report went to the status.)
   deps.log?.('info', `${what} done: ${report.uploaded.length} uploaded, ${report.downloaded.length} downloaded, ${report.deleted.length} deleted, ${report.errors.length} failed`);
   const { copiedItems: _c, failed: _f, ...info } = snapshot;
-  return { uploaded: report.uploaded, downloaded: report.downloaded, deleted: report.deleted, conflicts: report.conflicts, errors: report.errors, requests: report.requests, durationMs: report.durationMs, snapshot: info };
+  // The public report: SyncReport's fields (not the cycle's own bookkeeping) and the snapshot.
+  const { held: _h, holdReason: _r, failedKeys: _k, idle: _i, dropped: _d, forced: _x, ...sync } = report;
+  return { ...sync, snapshot: info };
 }
 
 /** One sentence for the action line about a finished (or failed) force. Never throws. */

@@ -1,5 +1,5 @@
 export { loadConfig } from './load-config';
-export { saveSettings, saveGoogleToken, setAutoSync, setLogging, type SaveResult } from './save-settings';
+export { prepareSettings, saveSettings, saveGoogleToken, setAutoSync, setLogging, type PreparedSave, type SaveResult } from './save-settings';
 export { forgetDevice, type ForgetResult } from './forget-device';
 export {
   DEFAULTS,

@@ -1,10 +1,12 @@
 /**
  * saveSettings: what the modal's Save does with the settings. Everything is validated first and nothing is
- * written when a field is wrong (the original wrote the exclusions before checking, §2.11). Checking the
+ * written when a field is wrong (the original wrote the exclusions before checking, §2.11), and nothing
+ * until the caller says the new settings work (prepareSettings, then commit). Checking the
  * connection itself (listing the bucket, signing in to Google) is the setup check's job, not this one.
  */
 import { planLegacyImport } from './legacy-import';
 import { readResolved } from './load-config';
+import { buildResolvedConfig } from './resolve-config';
 import { SecretStore } from './secret-store';
 import type { ConfigEnv, GoogleToken, ResolvedConfig, SettingsForm, SettingsProblem } from './settings-model';
 import { LS } from './storage-keys';
@@ -16,11 +18,17 @@ import { checkSettingsForm } from './validation';
 export type SaveResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: SettingsProblem[] };
 
 /**
- * Validates the form; derives and stores the keys when a password was typed; seals the credentials;
- * writes the other settings to their `tcs_*` keys. Returns the new configuration, or every problem found.
- * Throws CloudSyncError only when the browser's storage fails.
+ * Settings checked and ready to store: `config` is what they would be, built in memory (keys derived from a
+ * typed password included), so the connection can be checked before anything is written; `commit` writes
+ * them. Nothing is written until `commit` is called: a failing setup never replaces a working one.
  */
-export async function saveSettings(env: ConfigEnv, form: SettingsForm): Promise<SaveResult> {
+export type PreparedSave = { ok: true; config: ResolvedConfig; commit(): Promise<ResolvedConfig> } | { ok: false; problems: SettingsProblem[] };
+
+/**
+ * Validates the form and builds the configuration it would give, without writing anything. Throws
+ * CloudSyncError only when the browser's storage cannot be read.
+ */
+export async function prepareSettings(env: ConfigEnv, form: SettingsForm): Promise<PreparedSave> {
   const storage = env.localStorage;
   const secrets = new SecretStore(env.indexedDB);
   const get = (k: string) => storage.getItem(k);
@@ -38,14 +46,34 @@ export async function saveSettings(env: ConfigEnv, form: SettingsForm): Promise<
   const checked = checkSettingsForm(form, current);
   if (checked.problems.length > 0) return { ok: false, problems: checked.problems };
 
-  if (checked.password !== undefined) await secrets.writeKeys(await deriveKeys(checked.password));
-  await mergeCredentials(secrets, changedCredentials(creds.credentials, checked.credentials));
-  for (const [key, value] of settingsEntries(checked.settings)) storage.setItem(key, value);
-  // Removes any plaintext the original left behind, now that its contents are sealed.
-  await importFromOriginal(storage, secrets, checked.password);
-
+  const newKeys = checked.password !== undefined ? await deriveKeys(checked.password) : undefined;
   const page = env.location ? parseConfigUrl(env.location.search) : parseConfigUrl('');
-  return { ok: true, config: await readResolved(env, secrets, { noSync: page.noSync, urlLog: page.log, urlProblems: [], openModal: false }) };
+  const pageFlags = { noSync: page.noSync, urlLog: page.log, urlProblems: [], openModal: false };
+  const merged = { ...current.settings, ...checked.settings };
+  if (checked.settings.storageType !== undefined) delete merged.unknownStorageType;
+  const config = buildResolvedConfig({ settings: merged, credentials: checked.credentials, credentialsUnreadable: false, keys: newKeys ?? keys, ...pageFlags });
+
+  const commit = async () => {
+    if (newKeys) await secrets.writeKeys(newKeys);
+    await mergeCredentials(secrets, changedCredentials(creds.credentials, checked.credentials));
+    for (const [key, value] of settingsEntries(checked.settings)) storage.setItem(key, value);
+    // Removes any plaintext the original left behind, now that its contents are sealed.
+    await importFromOriginal(storage, secrets, checked.password);
+    return readResolved(env, secrets, pageFlags);
+  };
+  return { ok: true, config, commit };
+}
+
+/**
+ * Validates the form; derives and stores the keys when a password was typed; seals the credentials;
+ * writes the other settings to their `tcs_*` keys. Returns the new configuration, or every problem found.
+ * Throws CloudSyncError only when the browser's storage fails. (The modal's Save checks the connection
+ * between prepareSettings and its commit instead.)
+ */
+export async function saveSettings(env: ConfigEnv, form: SettingsForm): Promise<SaveResult> {
+  const prepared = await prepareSettings(env, form);
+  if (!prepared.ok) return prepared;
+  return { ok: true, config: await prepared.commit() };
 }
 
 function changedCredentials<T extends object>(before: T, after: T): Partial<T> {

@@ -23,6 +23,8 @@ export const LS = {
   quietPeriod: 'tcs_quiet_period_s',
   massDeleteThreshold: 'tcs_mass_delete_threshold_pct',
   logging: 'tcs_console_logging',
+  /** The first-time notice was dismissed on this device. */
+  setupNoticeDismissed: 'tcs_setup_notice_dismissed',
 } as const;
 
 /** Every localStorage key this extension (or the original) owns starts with this. */

@@ -34,6 +34,8 @@ export interface HostStoreOptions {
 }
 
 export interface ClosableHostStore extends HostStore {
+  /** The string keys the exclusions keep out of the sync, without reading values (for the diagnostics). */
+  listExcludedKeys(): Promise<string[]>;
   getMany(keys: readonly LocalKey[]): Promise<(LocalItem | undefined)[]>;
   putNewMany(items: readonly LocalItem[]): Promise<boolean[]>;
   /** Closes the database connection (it reopens on next use). */
@@ -209,6 +211,28 @@ export function createHostStore(options: HostStoreOptions): ClosableHostStore {
         listLsKeys(list, out);
       } catch (e) {
         throw asHostError('list the items', e);
+      }
+      return out;
+    },
+
+    async listExcludedKeys() {
+      const list = userList();
+      const out: string[] = [];
+      try {
+        const keyPage = pageSize * 20;
+        let after: IDBValidKey | undefined;
+        for (;;) {
+          const keys = await readKeyPage(after, keyPage);
+          for (const key of keys) if (typeof key === 'string' && excluded(key, list)) out.push(key);
+          if (keys.length < keyPage) break;
+          after = keys[keys.length - 1];
+        }
+        for (let i = 0; i < ls.length; i++) {
+          const key = ls.key(i);
+          if (key !== null && excluded(key, list)) out.push(key);
+        }
+      } catch (e) {
+        throw asHostError('list the excluded items', e);
       }
       return out;
     },

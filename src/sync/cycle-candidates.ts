@@ -28,6 +28,7 @@ export interface CandidateSources {
   retry: SyncState['retry'];
   /** Keys the journal and the user point at: lost entries to write again, concurrent writes, held deletions, entries to drop. */
   pointed: readonly string[];
+  /** The time the failed keys' back-offs are measured against. */
   now: number;
   isExcluded(key: string): boolean;
 }

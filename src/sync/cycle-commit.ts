@@ -116,11 +116,12 @@ function finishReport(report: CycleResult, records: BaseRecord[], retry?: SyncSt
   }
   // Keys the caller keeps dirty to try again; a key no object name can hold is not tried again.
   const unaddressable = new Set(Object.entries(retry ?? {}).flatMap(([k, r]) => (r.code === 'bad-key' ? [k] : [])));
-  report.failedKeys = [...new Set(report.errors.filter((e) => !unaddressable.has(e.key)).map((e) => e.key))];
+  const unsettled = [...report.errors, ...report.deferred];
+  report.failedKeys = [...new Set(unsettled.filter((e) => !unaddressable.has(e.key)).map((e) => e.key))];
   // Keys that failed before and were not tried this cycle are still failing: said again, so the status does
   // not turn green over a device that is silently stale. A key no object name can hold was said once.
   for (const [key, r] of Object.entries(retry ?? {})) {
-    if (r.code === 'bad-key') continue;
-    if (!report.errors.some((e) => e.key === key)) report.errors.push({ key, message: r.message ?? `"${key}" could not be synced yet.` });
+    if (r.code === 'bad-key' || unsettled.some((e) => e.key === key)) continue;
+    (r.code === 'sync-conflict' ? report.deferred : report.errors).push({ key, message: r.message ?? `"${key}" could not be synced yet.` });
   }
 }

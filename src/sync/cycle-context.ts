@@ -7,6 +7,7 @@ import type { Metadata, MetadataEntry } from '../cloud/types';
 import type { ItemType, LocalKey } from '../host/types';
 import type { BaseRecord, ConflictRecord, JournalRecord, SyncState } from './base-store';
 import type { Journal, PendingCommit } from './commit-journal';
+import { isCloudSyncError } from '../errors';
 import type { CycleMemo, CycleRequest, CycleResult, EngineEnv } from './engine-types';
 import type { ForceRequest } from './force-transfer';
 import type { Encoded } from './item-codec';
@@ -88,6 +89,11 @@ export interface Cycle {
   readonly answer?: 'delete' | 'restore';
   /** A Force Export or Import this cycle carries out instead of the usual plan (force-transfer.ts). */
   readonly force?: ForceRequest;
+  /**
+   * The time the failed keys' back-offs are measured against: `now`, or past every back-off when the user
+   * asked for this sync (`retryFailed`).
+   */
+  readonly retryClock: number;
   /** The keys this cycle looks at (cycle-candidates.ts). */
   candidates: Map<string, ItemType | undefined>;
   readonly out: CycleOutput;
@@ -114,7 +120,9 @@ export function emptyOutput(repairs: Record<string, MetadataEntry>, journalDone:
  */
 export function failKey(env: EngineEnv, cycle: Cycle, key: string, e: unknown): void {
   const { failure, stopsCycle } = classifyFailure(e);
-  cycle.report.errors.push({ key, message: failure.message });
+  // Another device's write in flux, or a change here during the sync: the key is tried again next cycle (it is
+  // transient), and it is not the user's problem unless it lasts, which inFluxMs bounds.
+  (isCloudSyncError(e, 'sync-conflict') ? cycle.report.deferred : cycle.report.errors).push({ key, message: failure.message });
   cycle.memo.failures.set(key, failure);
   env.log('warn', `Could not sync "${key}": ${failure.message}`);
   if (stopsCycle) throw e;

@@ -64,6 +64,7 @@ export function describeResult(r: CycleResult): { level: 'info' | 'warn'; line: 
   if (r.dropped.length) parts.push(`dropped from the index ${r.dropped.length}`);
   const problems: string[] = [];
   if (r.errors.length) problems.push(`skipped ${r.errors.length}: ${r.errors.slice(0, NAMED).map((e) => `${e.key} (${e.message})`).join('; ')}`);
+  if (r.deferred.length) parts.push(`deferred ${r.deferred.length} to the next cycle: ${r.deferred.slice(0, NAMED).map((e) => `${e.key} (${e.message})`).join('; ')}`);
   if (r.held.length) problems.push(`${r.held.length} deletion(s) held for your answer: ${r.holdReason ?? ''}`.trim());
   const forced = r.forced ? `Force ${r.forced.direction === 'export' ? 'Export' : 'Import'} ` : '';
   return { level: problems.length ? 'warn' : 'info', line: `${forced}Sync done (${cost}): ${[...parts, ...problems].join('; ')}` };

@@ -5,7 +5,7 @@
  * next, so they are committed before anything goes up (cycle-commit.ts, commitPulled).
  */
 import { isCloudSyncError } from '../errors';
-import type { LiveEntry } from '../cloud/types';
+import type { LiveEntry, MetadataEntry } from '../cloud/types';
 import { mapPool } from '../runtime/pool';
 import { entrySig } from './commit-journal';
 import { failKey, type Cycle } from './cycle-context';
@@ -74,22 +74,32 @@ async function pullAll(env: EngineEnv, cycle: Cycle, planned: PlannedCycle, proo
 
 /**
  * Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle).
- * A Force Import also deletes items the index has no entry for: their base records go.
+ * A deletion held for the user's answer may be answered after its tombstone expired from the index: then the
+ * key is typed from the base, and with nothing left on either side its base record goes.
+ * A Force Import also deletes items the index has no entry for (typed as read here).
  */
 async function deleteLocal(env: EngineEnv, cycle: Cycle, planned: PlannedCycle): Promise<void> {
   const items = cycle.remote.meta.items;
   for (const a of ofKind(planned.actions, 'delete-local')) {
-    const e = Object.prototype.hasOwnProperty.call(items, a.key) ? items[a.key] : undefined;
-    const type = e?.type ?? planned.local.get(a.key)!.type;
+    const e = items[a.key] as MetadataEntry | undefined;
     try {
+      const type = e?.type ?? cycle.baseMap.get(a.key)?.type ?? planned.local.get(a.key)?.type;
+      if (!type) throw new Error(`${a.key} is neither in the index nor in this device's sync records.`);
       const still = await localHash(env, a.key, type);
       if (still !== planned.local.get(a.key)?.hash) continue;
       await env.deps.host.delete(a.key, type);
-      if (e) cycle.out.basePut.push({ key: a.key, type: e.type, kind: 'tombstone', sig: entrySig(e) });
+      if (e) cycle.out.basePut.push({ key: a.key, type, kind: 'tombstone', sig: entrySig(e) });
       else cycle.out.baseRemove.push(a.key);
       cycle.report.deleted.push(a.key);
     } catch (err) {
       failKey(env, cycle, a.key, err);
+      // An answered deletion that could not be applied is still the user's question: asked again, never
+      // taken for an item whose entry vanished (which would be published again).
+      if (cycle.heldBefore.has(a.key)) {
+        const held = { key: a.key, kind: 'delete-local' as const };
+        cycle.report.held.push(held);
+        cycle.state = { ...cycle.state, held: [...(cycle.state.held ?? []), held] };
+      }
     }
   }
 }

@@ -86,6 +86,7 @@ export async function readCycle(env: EngineEnv, req: CycleRequest, memo: CycleMe
     heldBefore,
     answer: req.answer ?? state.answer,
     force,
+    retryClock: req.retryFailed ? Number.MAX_SAFE_INTEGER : now,
     candidates: new Map(),
     out: emptyOutput(repairs, judged?.drop ?? []),
   };

@@ -52,8 +52,11 @@ export interface CycleRequest {
   full: boolean;
   /** Keys the change feed saw change, with when. */
   dirty?: ReadonlyMap<string, { area: 'idb' | 'ls'; at: number }>;
-  /** Deletions the user confirmed after a guard held them. */
-  confirmedDeletions?: ReadonlySet<string>;
+  /**
+   * The user asked for this sync ("Sync now"): keys whose objects failed to read are tried again at once,
+   * whatever their back-off (which only spares the bucket from automatic cycles).
+   */
+  retryFailed?: boolean;
   /**
    * The user's answer to the deletions held in an earlier cycle: delete them everywhere, or bring them back.
    * (An answer given in another tab arrives through the sync state instead: `answerHeld`.)

@@ -24,7 +24,7 @@
 import type { ProgressEvent } from '../api';
 import type { BackupOutcome } from '../backup/snapshot';
 import { METADATA_KEY, parseMetadata } from '../cloud';
-import { isTombstone, type MetadataEntry } from '../cloud/types';
+import { isTombstone, type Metadata, type MetadataEntry } from '../cloud/types';
 import type { ItemType } from '../host/types';
 import type { ConflictRecord } from './base-store';
 import { entrySig } from './commit-journal';
@@ -39,6 +39,7 @@ import { goesUp, pushPhase } from './cycle-push';
 import { readCycle } from './cycle-read';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LogLevel } from './engine-types';
 import { forceRefusal, type ForceDirection } from './force-transfer';
+import { lastIndex } from './last-index';
 import { readCandidates } from './local-read';
 import { snapshotLocalData } from './local-snapshot';
 import { SentObjects } from './own-objects';
@@ -85,7 +86,7 @@ export class SyncEngine {
     this.requests = 0;
     const memo: CycleMemo = {
       uploaded: new Map(),
-      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false, dropped: [] },
+      report: { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], deferred: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: false, dropped: [] },
       failures: new Map(),
       waiting: new Set(),
     };
@@ -129,6 +130,11 @@ export class SyncEngine {
     await pushPhase(env, cycle, planned);
     if (publishes(cycle, planned)) await writeIndex(env, cycle, planned);
     return finishCycle(env, cycle);
+  }
+
+  /** metadata.json as this device last read or wrote it (no request); undefined before the first sync. */
+  lastIndex(): Promise<Metadata | undefined> {
+    return lastIndex(this.env);
   }
 
   /** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
@@ -262,7 +268,7 @@ function candidateSources(cycle: Cycle, isExcluded: (key: string) => boolean): C
     dirty: cycle.dirty,
     retry: state.retry,
     pointed: [...Object.keys(cycle.repairs), ...cycle.concurrent.keys(), ...cycle.heldBefore, ...(state.drop ?? [])],
-    now: cycle.now,
+    now: cycle.retryClock,
     isExcluded,
   };
 }

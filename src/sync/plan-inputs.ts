@@ -64,9 +64,13 @@ export function planInputs(
   return inputs;
 }
 
-/** Whether the plan may delete anything (only then are the guard's measures read). */
-export function mayDelete(inputs: readonly KeyInput[], heldBefore: ReadonlySet<string>): boolean {
-  return inputs.some((i) => i.local.kind === 'absent' || i.remote.kind === 'tombstone' || heldBefore.has(i.key));
+/**
+ * Whether the plan may delete anything not already held for the user's answer: only then are the guard's
+ * measures read. A held key stays held whatever the counts say (planner.ts), so while a question waits a
+ * cycle with nothing new to delete does not read the whole base and list the whole store again.
+ */
+export function mayDeleteAnew(inputs: readonly KeyInput[], heldBefore: ReadonlySet<string>): boolean {
+  return inputs.some((i) => !heldBefore.has(i.key) && (i.local.kind === 'absent' || i.remote.kind === 'tombstone'));
 }
 
 /** Live items the base knows and what TypingMind holds, by kind, for the mass-deletion guard. */

@@ -1,11 +1,49 @@
 /**
- * The one interface the UI talks to. The UI knows nothing of config storage, providers or the engine: the app
- * (src/app.ts) implements this over them. Tests give the UI a small double of it.
+ * The one interface the UI talks to: state in (`snapshot()` and `subscribe`: one object the views render),
+ * commands out (save, sync now, answer, snapshot, restore, ...). The UI knows nothing of config storage,
+ * providers or the engine: the app (src/app/ui-controller.ts) implements this over them. Tests give the UI a
+ * small double of it (test/support/ui-controller.ts).
  */
-import type { BackupInfo, ProgressEvent, SyncReport, SyncStatus } from '../api';
+import type { BackupInfo, ChatMatch, ChatVersionInfo, ProgressEvent, SyncReport, SyncStatus } from '../api';
 import type { SettingsForm, SettingsProblem } from '../config/settings-model';
 
 export type { SettingsForm, SettingsProblem, SettingsField } from '../config/settings-model';
+
+/**
+ * Counts for "Sync Diagnostics", from what this device's last sync read (its local listing and the index it
+ * last read): no request of their own.
+ */
+export interface SyncCounts {
+  /** Syncable items on this device (exclusions applied). */
+  localItems: number;
+  /** Live (not deleted) entries of the index this device last read. */
+  cloudItems: number;
+  chatsLocal: number;
+  chatsCloud: number;
+  /** Keys on this device that are never synced (TypingMind's per-device keys and the user's exclusions). */
+  excluded: string[];
+  /** Keys a sync could not read, write or decode, with the last reason. */
+  skipped: { key: string; message: string }[];
+  /** Conflict records waiting in "Conflicts". */
+  conflicts: number;
+  /** Keys here and not in the cloud index (not uploaded yet). */
+  onlyLocal: string[];
+  /** Keys in the cloud index and not here (not downloaded yet). */
+  onlyCloud: string[];
+  /** Epoch ms when these were counted. */
+  at: number;
+}
+
+/** Everything live the views show, in one object; a new object on every change. */
+export interface UiSnapshot {
+  status: SyncStatus;
+  /** Long work under way (upload, download, backup, restore); absent once it ended. */
+  progress?: ProgressEvent;
+  /** Absent until a sync (or the modal asking for them) counted. */
+  counts?: SyncCounts;
+  /** The page is not configured and the user has not dismissed the first-time notice. */
+  setupNotice: boolean;
+}
 
 /** What the modal needs to show when it opens. */
 export interface ModalState {
@@ -109,17 +147,33 @@ export interface ForceController {
   import(): Promise<ActionOutcome>;
 }
 
+/** "History": one chat back from any backup (issue 17). */
+export interface HistoryController {
+  search(query: string): Promise<ChatMatch[]>;
+  versions(key: string): Promise<{ versions: ChatVersionInfo[]; problems: string[] }>;
+  /** Puts the version on this device, as the chat or as a copy beside it; it syncs out like any edit. */
+  restore(key: string, folder: string | null, mode: 'replace' | 'copy'): Promise<ActionOutcome>;
+}
+
 export interface UiController {
+  /** The current state (see UiSnapshot). */
+  snapshot(): UiSnapshot;
+  /** Called with every new snapshot. Returns a function that stops listening. */
+  subscribe(listener: (snapshot: UiSnapshot) => void): () => void;
+  /** Counts again now, from what is on this device (the diagnostics section opened). No request. */
+  refreshCounts?(): Promise<void>;
+  /** The first-time notice was dismissed: it is not shown again on this device. */
+  dismissSetupNotice(): void;
   load(): Promise<ModalState>;
-  /** Validates, checks the connection, and stores the settings when they are good. Never throws. */
+  /**
+   * Validates, checks the connection, and stores the settings only when the check passed: a failing setup never
+   * replaces a working one. Never throws.
+   */
   save(form: SettingsForm): Promise<SaveOutcome>;
   /** Runs a sync now (through the leader tab). Never throws. */
   syncNow(): Promise<SyncNowOutcome>;
   /** Answers the deletions the guard holds (status 'needs-you'), then syncs. Never throws. */
   answerHeld(answer: 'delete' | 'restore'): Promise<ActionOutcome>;
-  status(): SyncStatus;
-  /** Returns a function that stops listening. */
-  onStatus(listener: (status: SyncStatus) => void): () => void;
   /** The Auto-Sync checkbox: takes effect at once. */
   setAutoSync(enabled: boolean): Promise<void>;
   /** The Console Logging checkbox: takes effect at once. */
@@ -136,8 +190,8 @@ export interface UiController {
   force?: ForceController;
   /** When present, the modal shows "Conflicts". */
   conflicts?: ConflictsController;
-  /** When present, long work (upload, download, backup, restore) shows a progress bar. Returns an unsubscribe. */
-  onProgress?(listener: (progress: ProgressEvent) => void): () => void;
+  /** When present, the modal shows "History" (one chat back from any backup). */
+  history?: HistoryController;
   /** When present, the modal shows a log viewer (for browsers without developer tools). Newest last. */
   logLines?(): string[];
 }

@@ -4,8 +4,7 @@
  * dialog: role="dialog", Escape closes it, Tab stays inside, focus returns to where it was; Save shows each
  * problem under its field; the Sync button's text follows the real sync, not a timer.
  */
-import type { SyncStatus } from '../api';
-import type { ModalState, ProbeStep, UiController } from './controller';
+import type { ModalState, ProbeStep, UiController, UiSnapshot } from './controller';
 import { h } from './dom';
 import { focusableIn, trapTab } from './focus-trap';
 import { FIELD_IDS, clearProblems, fillForm, readForm, showProblems } from './form-fields';
@@ -15,9 +14,11 @@ import { buildBackups } from './sections/backups';
 import { buildCommonSettings } from './sections/common-settings';
 import { buildConflicts } from './sections/conflicts';
 import { buildDeletedItems } from './sections/deleted-items';
+import { buildHistory } from './sections/history';
 import { buildLogViewer } from './sections/log-viewer';
 import { buildDiagnostics } from './sections/diagnostics';
 import { buildForceButtons } from './sections/force-buttons';
+import { buildProgress } from './sections/progress';
 import { buildProviderSettings } from './sections/provider-settings';
 import { openOnly, wireAccordion, type Section } from './section';
 import { ensureStyles } from './styles';
@@ -72,13 +73,15 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const diagnostics = buildDiagnostics(doc);
   const force = controller.force ? buildForceButtons(doc, controller.force, say) : undefined;
   if (force) diagnostics.section.body.append(force.element);
+  const progressView = buildProgress(doc);
   const backups = controller.backups ? buildBackups(doc, controller.backups, say, () => {}) : undefined;
   const provider = buildProviderSettings(doc);
   const common = buildCommonSettings(doc);
   const deleted = controller.deleted ? buildDeletedItems(doc, controller.deleted, say) : undefined;
   const conflicts = controller.conflicts ? buildConflicts(doc, controller.conflicts, say) : undefined;
+  const history = controller.history ? buildHistory(doc, controller.history, say) : undefined;
   const log = controller.logLines ? buildLogViewer(doc, () => controller.logLines!()) : undefined;
-  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, conflicts?.section, log?.section].filter(
+  const sections: Section[] = [diagnostics.section, backups?.section, provider.section, common.section, deleted?.section, conflicts?.section, history?.section, log?.section].filter(
     (x): x is Section => x !== undefined,
   );
   wireAccordion(sections);
@@ -90,6 +93,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   loadOnOpen(backups?.section, () => void backups!.reload(state?.configured ?? false));
   loadOnOpen(deleted?.section, () => void deleted!.reload(state?.configured ?? false));
   loadOnOpen(conflicts?.section, () => void conflicts!.reload());
+  loadOnOpen(history?.section, () => history!.reload(state?.configured ?? false));
 
   // ---- bottom
   const logging = h(doc, 'input', { type: 'checkbox', id: 'console-logging-toggle' });
@@ -99,7 +103,6 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   const snapshotButton = backups ? h(doc, 'button', { type: 'button', id: 'create-snapshot', class: 'tcs-btn tcs-btn-blue', disabled: true }, 'Snapshot') : null;
   const lastSyncMsg = h(doc, 'span', { id: 'last-sync-msg' });
   const actionMsg = h(doc, 'div', { id: 'action-msg', role: 'status', 'aria-live': 'polite' });
-  const progress = h(doc, 'progress', { id: 'sync-progress', max: 1, value: 0, hidden: true });
   const probeList = h(doc, 'ul', { id: 'setup-check', class: 'tcs-probe', 'aria-label': 'Setup check', hidden: true });
 
   const needsYou = buildNeedsYou(doc, (a) => controller.answerHeld(a), say, () => controller.signInWithGoogle(''));
@@ -112,7 +115,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     h(doc, 'div', { class: 'tcs-logging-row' }, h(doc, 'label', { class: 'tcs-toggle' }, 'Console Logging', logging)),
     h(doc, 'div', { class: 'tcs-actions' }, saveButton, h(doc, 'div', { class: 'tcs-actions-right' }, syncButton, snapshotButton, closeButton)),
     lastSyncMsg,
-    progress,
+    progressView.element,
     actionMsg,
     probeList,
   );
@@ -170,11 +173,6 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     syncButton.title = s.noSync ? 'Remove ?nosync from the address to sync' : s.configured ? '' : 'Save your settings first';
     lastSyncMsg.textContent = s.noSync ? 'NoSync Mode: Automatic sync operations disabled' : autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
     footerVersion.textContent = s.version;
-  };
-
-  const onStatus = (status: SyncStatus) => {
-    diagnostics.update(status);
-    needsYou.update(status);
   };
 
   // A collapsed section with a problem inside says so in its header, so no message stays out of sight.
@@ -317,21 +315,19 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     }),
   );
 
-  onStatus(controller.status());
-  cleanups.push(controller.onStatus(onStatus));
-  if (controller.onProgress) {
-    const phaseText = { upload: 'Uploading', download: 'Downloading', backup: 'Backing up', restore: 'Restoring' } as const;
-    cleanups.push(
-      controller.onProgress((p) => {
-        const running = p.total > 0 && p.done < p.total;
-        progress.hidden = !running;
-        progress.max = Math.max(1, p.total);
-        progress.value = Math.min(p.done, p.total);
-        progress.setAttribute('aria-label', `${phaseText[p.phase] ?? p.phase}: ${p.done} of ${p.total}`);
-        if (running) say(`${phaseText[p.phase] ?? p.phase} ${p.done} of ${p.total}…`, 'info');
-      }),
-    );
-  }
+  const render = (snap: UiSnapshot) => {
+    diagnostics.update(snap);
+    needsYou.update(snap.status);
+    progressView.update(snap.progress);
+  };
+  render(controller.snapshot());
+  cleanups.push(controller.subscribe(render));
+  // Counts are made from this device's data; opening the section asks for fresh ones (no request to the cloud).
+  const recount = () => void controller.refreshCounts?.().catch(() => {});
+  diagnostics.section.header.addEventListener('click', () => {
+    if (!diagnostics.section.body.hidden) recount();
+  });
+  recount();
 
   (doc.body ?? doc.documentElement).append(overlay);
   openOnly(sections, 'sync-diagnostics');

@@ -1,8 +1,9 @@
 /**
  * Puts the UI on the page: the Sync button (kept in the sidebar), its status dot following the sync status,
- * and the modal on click. The app calls this once with its controller.
+ * the first-time notice while the page is not configured, and the modal on click. The app calls this once with its controller.
  */
-import type { UiController } from './controller';
+import type { UiController, UiSnapshot } from './controller';
+import { mountSetupNotice } from './setup-notice';
 import { openSyncModal, type ModalHandle } from './modal';
 import { mountSyncButton } from './sync-button';
 
@@ -14,13 +15,19 @@ export interface MountedUi {
 export function mountUi(doc: Document, controller: UiController): MountedUi {
   const openModal = () => openSyncModal(doc, controller);
   const button = mountSyncButton(doc, () => void openModal());
-  button.setStatus(controller.status());
-  const stop = controller.onStatus((s) => button.setStatus(s));
+  const notice = mountSetupNotice(doc, { open: () => void openModal(), dismiss: () => controller.dismissSetupNotice() });
+  const render = (s: UiSnapshot) => {
+    button.setStatus(s.status);
+    notice.update(s.setupNotice);
+  };
+  render(controller.snapshot());
+  const stop = controller.subscribe(render);
   return {
     openModal,
     dispose() {
       stop();
       button.dispose();
+      notice.dispose();
     },
   };
 }

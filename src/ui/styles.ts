@@ -98,8 +98,16 @@ const CSS = `
 .tcs-guide ol { margin: .25rem 0 0; padding-left: 1.25rem; }
 #google-auth-status { padding-top: .5rem; text-align: center; font-size: 12px; color: #a1a1aa; }
 .tcs-danger-zone { margin-top: .75rem; padding-top: .5rem; border-top: 1px solid #3f3f46; }
-#sync-progress { display: block; width: 100%; height: 6px; margin-top: .5rem; accent-color: #3b82f6; }
-#sync-progress[hidden] { display: none; }
+.tcs-progress { margin-top: .5rem; text-align: center; color: #3b82f6; font-size: 12px; }
+.tcs-progress[hidden] { display: none; }
+#sync-progress { display: block; width: 100%; height: 6px; margin-bottom: .25rem; accent-color: #3b82f6; }
+.tcs-probe .tcs-probe-fix { display: block; color: #d4d4d8; white-space: pre-wrap; overflow-wrap: anywhere; }
+.tcs-verdict { margin: .25rem 0 .5rem; font-size: 13px; }
+.tcs-verdict-ok { color: #22c55e; } .tcs-verdict-warn { color: #eab308; }
+.tcs-keys-btn { background: none; border: 0; padding: 0; color: #60a5fa; font: inherit; cursor: pointer; text-decoration: underline; }
+.tcs-keys-btn:disabled { color: inherit; text-decoration: none; cursor: default; }
+.tcs-key-list { margin: .25rem 0 .5rem; padding: .25rem .5rem; max-height: 8rem; overflow-y: auto; list-style: none; background: #18181b; border: 1px solid #3f3f46; border-radius: .375rem; font: 11px/1.4 ui-monospace, monospace; color: #d4d4d8; }
+.tcs-key-list[hidden] { display: none; }
 @media (max-width: 640px) {
   .tcs-overlay { --tcs-gap: .5rem; }
   .tcs-row { flex-direction: column; gap: 0; }

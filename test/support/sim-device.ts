@@ -129,7 +129,7 @@ export async function createSimDevice(opts: SimDeviceOptions): Promise<SimDevice
       return { idb, ls };
     },
     async sync(req = {}) {
-      const r = await engine.runCycle({ full: req.full ?? false, dirty: new Map(dirty), confirmedDeletions: req.confirmedDeletions });
+      const r = await engine.runCycle({ full: req.full ?? false, dirty: new Map(dirty), retryFailed: req.retryFailed });
       for (const k of dirty.keys()) if (!r.failedKeys.includes(k)) dirty.delete(k);
       return r;
     },

@@ -105,6 +105,41 @@ describe('restore converges on every device', () => {
   });
 });
 
+describe('a restore that removes most chats', () => {
+  for (const kind of ['honours preconditions', 'ignores preconditions'] as const) {
+    it(`is applied without a question on the device that ran it, and asked on the others (store ${kind})`, async () => {
+      const store = kind === 'honours preconditions' ? createMemoryStore() : new IgnoringStore({ claims: false });
+      const a = await createSimDevice({ name: 'A', store, password: PASSWORD });
+      const b = await createSimDevice({ name: 'B', store, password: PASSWORD });
+      devices.push(a, b);
+      await a.put('CHAT_kept', makeChat('kept', ['hi']));
+      await a.sync({ full: true });
+      const svc = createBackupService({ store, keys: await keysFor(PASSWORD) });
+      const snap = await svc.createSnapshot('one chat');
+      for (let i = 0; i < 5; i++) await a.put(`CHAT_${i}`, makeChat(`${i}`, [`later ${i}`]));
+      await a.sync();
+      await b.sync({ full: true });
+
+      const out = await svc.restoreBackup(snap.folder);
+      expect(out.tombstoned).toHaveLength(5);
+      await a.engine.adoptCommits(out.committed); // as the app does after a restore
+
+      // 5 of 6 chats: over the guard's threshold. The user asked for it on A, so A does not ask again.
+      const ra = await a.sync();
+      expect(ra.held).toEqual([]);
+      expect(ra.holdReason).toBeUndefined();
+      expect(Object.keys((await a.dump()).idb)).toEqual(['CHAT_kept']);
+      // B did not ask for it: its own guard holds the deletions for its user's answer.
+      const rb = await b.sync();
+      expect(rb.held).toHaveLength(5);
+      expect(Object.keys((await b.dump()).idb)).toHaveLength(6);
+      await b.engine.answerHeld('delete');
+      await b.sync();
+      expect(Object.keys((await b.dump()).idb)).toEqual(['CHAT_kept']);
+    });
+  }
+});
+
 describe('a restore on a store that ignores preconditions', () => {
   it('is not undone by a device that writes back the index it read before the restore', async () => {
     const inner = new IgnoringStore({ claims: false });

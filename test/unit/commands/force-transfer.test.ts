@@ -85,7 +85,7 @@ describe.each(stores)('the Force commands, on %s', (_name, makeStore) => {
     let calls = 0;
     const deps = await depsFor(a, store, async () => {
       // The first answer is a cycle that was under way before the request: it did not carry it out.
-      if (calls++ === 0) return { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: true, dropped: [] };
+      if (calls++ === 0) return { uploaded: [], downloaded: [], deleted: [], conflicts: [], errors: [], requests: 0, durationMs: 0, held: [], failedKeys: [], idle: true, dropped: [], deferred: [] };
       return a.sync();
     });
     const r = await forceTransfer(deps, 'import');

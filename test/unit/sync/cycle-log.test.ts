@@ -26,7 +26,7 @@ describe('cycle log lines (pure)', () => {
   });
 
   it('say what a cycle did, what it skipped and why, and what it cost', () => {
-    const base = { uploaded: ['A'], downloaded: [], deleted: ['B'], conflicts: [], errors: [], requests: 3, durationMs: 40, held: [], failedKeys: [], idle: false, dropped: [] };
+    const base = { uploaded: ['A'], downloaded: [], deleted: ['B'], conflicts: [], errors: [], requests: 3, durationMs: 40, held: [], failedKeys: [], idle: false, dropped: [], deferred: [] };
     expect(describeResult(base)).toEqual({ level: 'info', line: 'Sync done (3 request(s), 40 ms): uploaded 1; downloaded 0; deleted 1' });
     expect(describeResult({ ...base, idle: true, requests: 1 }).line).toBe('Sync: nothing changed anywhere (1 request(s), 40 ms)');
     const bad = describeResult({ ...base, errors: [{ key: 'CHAT_x', message: 'its object is missing' }], held: [{ key: 'K', kind: 'tombstone' }], holdReason: 'Too many.' });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LiveEntry, TombstoneEntry } from '../../../src/cloud/types';
 import type { BaseRecord, SyncState } from '../../../src/sync/base-store';
 import { entrySig } from '../../../src/sync/commit-journal';
-import { entriesToDrop, guardCounts, mayDelete, planInputs, plannedBase, sameContent, selectPulls, writesAnything } from '../../../src/sync/plan-inputs';
+import { entriesToDrop, guardCounts, mayDeleteAnew, planInputs, plannedBase, sameContent, selectPulls, writesAnything } from '../../../src/sync/plan-inputs';
 import type { Action } from '../../../src/sync/planner';
 
 const T = Date.parse('2026-11-01T00:00:00Z');
@@ -49,17 +49,19 @@ describe('the planner\'s inputs', () => {
     expect(sameContent({ type: 'idb', hash: 'h', fingerprint: '' }, { ...original, chatFingerprint: '' })).toBe(false);
   });
 
-  it('the guard is measured only when the plan may delete', () => {
+  it('the guard is measured only when the plan may delete something not already held', () => {
     const input = (key: string, local: 'present' | 'absent', remote: 'live' | 'tombstone') => ({
       key,
       base: { kind: 'absent' as const },
       local: local === 'present' ? { kind: 'present' as const, hash: 'h' } : { kind: 'absent' as const },
       remote: { kind: remote, sig: 's' },
     });
-    expect(mayDelete([input('a', 'present', 'live')], new Set())).toBe(false);
-    expect(mayDelete([input('a', 'absent', 'live')], new Set())).toBe(true);
-    expect(mayDelete([input('a', 'present', 'tombstone')], new Set())).toBe(true);
-    expect(mayDelete([input('a', 'present', 'live')], new Set(['a']))).toBe(true);
+    expect(mayDeleteAnew([input('a', 'present', 'live')], new Set())).toBe(false);
+    expect(mayDeleteAnew([input('a', 'absent', 'live')], new Set())).toBe(true);
+    expect(mayDeleteAnew([input('a', 'present', 'tombstone')], new Set())).toBe(true);
+    // Held already: it stays held whatever the counts say, so they need not be read again.
+    expect(mayDeleteAnew([input('a', 'absent', 'live')], new Set(['a']))).toBe(false);
+    expect(mayDeleteAnew([input('a', 'absent', 'live'), input('b', 'absent', 'live')], new Set(['a']))).toBe(true);
   });
 });
 

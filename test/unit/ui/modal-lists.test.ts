@@ -206,26 +206,27 @@ describe('Log', () => {
 });
 
 describe('progress', () => {
-  it('shows a bar while long work runs and hides it when done', async () => {
-    let emit!: (p: import('../../../src/api').ProgressEvent) => void;
-    let unsubscribed = false;
-    ctl.onProgress = (l) => {
-      emit = l;
-      return () => void (unsubscribed = true);
-    };
+  it('shows a bar and its line while long work runs, and neither once it ended', async () => {
     const modal = openSyncModal(document, ctl);
     await modal.ready;
     const bar = el<HTMLProgressElement>('sync-progress');
-    expect(bar.hidden).toBe(true);
-    emit({ phase: 'upload', done: 3, total: 10 });
-    expect(bar.hidden).toBe(false);
+    const box = bar.parentElement!;
+    expect(box.hidden).toBe(true);
+    ctl.progress({ phase: 'upload', done: 3, total: 10 });
+    expect(box.hidden).toBe(false);
     expect(bar.value).toBe(3);
     expect(bar.max).toBe(10);
     expect(bar.getAttribute('aria-label')).toBe('Uploading: 3 of 10');
-    expect(el('action-msg').textContent).toBe('Uploading 3 of 10…');
-    emit({ phase: 'upload', done: 10, total: 10 });
-    expect(bar.hidden).toBe(true);
+    expect(el('sync-progress-text').textContent).toBe('Uploading 3 of 10…');
+    // The action line keeps what the user's last click said: progress has its own line.
+    expect(el('action-msg').textContent).toBe('');
+    ctl.progress({ phase: 'download', done: 1, total: 2 });
+    expect(el('sync-progress-text').textContent).toBe('Downloading 1 of 2…');
+    ctl.progress(undefined);
+    expect(box.hidden).toBe(true);
+    expect(el('sync-progress-text').textContent).toBe('');
+    expect(document.body.textContent).not.toContain('Downloading 1 of 2');
     modal.close();
-    expect(unsubscribed).toBe(true);
+    expect(ctl.listenerCount()).toBe(0);
   });
 });
