@@ -47,6 +47,12 @@ export interface BackupInfo {
   format: string;
 }
 
+/** What Force Export or Force Import did: the cycle that carried it out, and the snapshot taken first. */
+export interface ForceReport extends SyncReport {
+  /** The automatic snapshot of what it overwrote (the cloud for an export, this device's data for an import). */
+  snapshot: BackupInfo;
+}
+
 /** A chat found by `findChats`: on this device, or deleted within the last 30 days. */
 export interface ChatMatch {
   key: string;
@@ -103,6 +109,19 @@ export interface CloudSyncApi {
    * 'restore' brings them back (from the cloud to this device, or from this device to the cloud). Then syncs.
    */
   answerHeldDeletions(answer: 'delete' | 'restore'): Promise<SyncReport>;
+  /**
+   * Force Export: makes the cloud equal this device. A snapshot of the cloud is taken first; every local item is
+   * uploaded, every cloud item this device lacks is deleted (restorable from Recently Deleted). Other devices
+   * follow on their next sync. Throws, with nothing changed, when this device's TypingMind data is empty.
+   */
+  forceExport(): Promise<ForceReport>;
+  /**
+   * Force Import: makes this device equal the cloud. A snapshot of this device's data is saved to the cloud
+   * first (restore it to undo); every cloud item is downloaded, every local item the cloud lacks is deleted,
+   * nothing is merged or uploaded. Throws, with nothing changed, when the cloud holds no items. Reload the page
+   * afterwards: TypingMind keeps chats in memory.
+   */
+  forceImport(): Promise<ForceReport>;
   runDailyBackup(): Promise<BackupInfo | null>;
   createSnapshot(name: string): Promise<BackupInfo>;
   listBackups(): Promise<BackupInfo[]>;

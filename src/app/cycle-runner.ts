@@ -118,6 +118,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
     // "Sync now" and the last attempt before the page goes away take everything.
     const quiet = trigger === 'manual' || trigger === 'pagehide' ? 0 : cfg.quietPeriodMs;
     const taken = ctx.dirty.take(ctx.dirty.settled(now, quiet, MAX_QUIET_WAIT_MS));
+    ctx.log.start(`Sync started (${trigger}${full ? ', full comparison' : ''}; ${taken.length} local change(s) to look at, ${ctx.dirty.size} still settling)`);
     ctx.store.set({ state: 'syncing', error: undefined });
     try {
       const r = await engine.runCycle({ full, dirty: new Map(taken.map((e) => [e.key, { area: e.area, at: e.at }])), retryFailed: trigger === 'manual' });

@@ -8,11 +8,18 @@ import { CloudSyncError } from '../errors';
 import type { ChangedKey } from '../host/types';
 import type { AppContext, Session } from './context';
 import { createHistoryApi } from './history-api';
+import { forceTransfer, type ForceDeps } from '../commands/force-transfer';
 
 export function requireSession(ctx: AppContext): Session {
   if (ctx.session) return ctx.session;
   if (ctx.config?.noSync) throw new CloudSyncError('sync-disabled', 'Sync is turned off on this page (the URL has ?nosync).');
   throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to enter your storage settings and password.');
+}
+
+/** What Force Export and Import use of the running session (commands/force-transfer.ts). */
+function forceDeps(ctx: AppContext): ForceDeps {
+  const s = requireSession(ctx);
+  return { engine: s.engine, backups: s.backups, store: s.provider.store, syncNow: () => s.runtime.syncNow(), onProgress: ctx.progress, log: (level, m) => ctx.log[level](m) };
 }
 
 export function backupService(ctx: AppContext): BackupService {
@@ -64,6 +71,8 @@ export function createPublicApi(ctx: AppContext, ready: Promise<void>, history =
       await s.engine.answerHeld(answer);
       return s.runtime.syncNow();
     },
+    forceExport: () => forceTransfer(forceDeps(ctx), 'export'),
+    forceImport: () => forceTransfer(forceDeps(ctx), 'import'),
     async runDailyBackup() {
       return ctx.dailyBackup(requireSession(ctx).backups); // no daily backups in NoSync mode, as the original
     },

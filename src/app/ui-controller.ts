@@ -16,6 +16,7 @@ import { probeSteps, settingsStep } from './setup-check';
 import { backupsController, conflictsController, deletedController } from './ui-lists';
 import { createHistoryController } from './history-api';
 import { historyApiOf } from './public-api';
+import { describeForce } from '../commands/force-transfer';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -100,6 +101,14 @@ export function createUiController(ctx: AppContext, api: CloudSyncApi): UiContro
     backups: backupsController(ctx, api),
     conflicts: conflictsController(ctx),
     deleted: deletedController(ctx, api),
+    force: {
+      export: () => describeForce(() => api.forceExport(), 'export'),
+      async import() {
+        const o = await describeForce(() => api.forceImport(), 'import');
+        if (o.ok) ctx.win.setTimeout(() => ctx.win.location.reload(), 3000); // as the original: TypingMind holds chats in memory
+        return o;
+      },
+    },
     history: createHistoryController(historyApiOf(ctx)),
     logLines: () => logger.entries().map((e) => `${new Date(e.time).toISOString()} ${e.level} ${e.scope ? `[${e.scope}] ` : ''}${e.message}`),
   };

@@ -8,6 +8,7 @@ import type { BackupsController, ConflictsController, DeletedController } from '
 import type { AppContext } from './context';
 import type { CloudSyncApi } from '../api';
 import { backupService, requireSession, takeSnapshot } from './public-api';
+import { purgeDeletedItem } from '../commands/purge-deleted';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -97,5 +98,6 @@ export function deletedController(ctx: AppContext, api: CloudSyncApi): DeletedCo
         return { ok: false, message: errorText(e) };
       }
     },
+    purge: (key) => purgeDeletedItem(() => requireSession(ctx), () => api.syncNow(), key),
   };
 }

@@ -12,6 +12,7 @@ import { normaliseBackupFolder } from './backup-folder';
 import { runDailyBackup, type DailyOutcome } from './daily-backup';
 import { deleteFolder } from './folder-store';
 import { collectGarbage, type GarbageOptions, type GarbageOutcome } from './garbage';
+import type { LiveState } from './live-state';
 import { loadManifestIndex, updateManifestIndex } from './manifest-index-store';
 import { restoreBackup, type RestoreOutcome } from './restore';
 import { takeSnapshot, writeManifestAndIndex, type BackupOutcome } from './snapshot';
@@ -26,8 +27,11 @@ export interface BackupServiceOptions {
 }
 
 export interface BackupService {
-  /** A named snapshot of the live cloud state, attachments included. */
-  createSnapshot(name: string, options?: RunOptions): Promise<BackupOutcome>;
+  /**
+   * A named snapshot of the live cloud state, attachments included; of `state` when given (what the caller read,
+   * so that it knows exactly which index the snapshot holds).
+   */
+  createSnapshot(name: string, options?: RunOptions & { state?: LiveState }): Promise<BackupOutcome>;
   /**
    * Today's (UTC) daily backup, retention, then garbage collection; `backup` is null (and nothing is collected)
    * when it was already made (or is being made).

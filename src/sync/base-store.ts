@@ -7,6 +7,7 @@ import { unwrap, wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ItemType } from '../host/types';
 import type { Journal, PendingCommit } from './commit-journal';
 import { writeInSlices } from './sliced-writes';
+import type { ForceRequest } from './force-transfer';
 
 export const SYNC_DB_NAME = 'tcs-cloudsync-sync';
 
@@ -73,6 +74,8 @@ export interface SyncState {
   holdReason?: string;
   /** The user's answer, given in any tab, for the next cycle of whichever tab leads. */
   answer?: 'delete' | 'restore';
+  /** Force Export or Force Import, asked in any tab, for the next cycle of whichever tab leads (force-transfer.ts). */
+  force?: ForceRequest;
 }
 
 /** A journal record as stored: the key beside its pending commit (commit-journal.ts). */
@@ -202,6 +205,14 @@ export class BaseStore {
     const tx = this.db.transaction('state', 'readwrite');
     const current = ((await tx.store.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
     await tx.store.put({ ...current, answer }, 'sync');
+    await tx.done;
+  }
+
+  /** Records (or, with undefined, withdraws) a Force Export or Import for the next cycle. */
+  async requestForce(force: ForceRequest | undefined): Promise<void> {
+    const tx = this.db.transaction('state', 'readwrite');
+    const current = ((await tx.store.get('sync')) as SyncState | undefined) ?? EMPTY_STATE;
+    await tx.store.put({ ...current, force }, 'sync');
     await tx.done;
   }
 

@@ -9,6 +9,7 @@ import type { BaseRecord, ConflictRecord, JournalRecord, SyncState } from './bas
 import type { Journal, PendingCommit } from './commit-journal';
 import { isCloudSyncError } from '../errors';
 import type { CycleMemo, CycleRequest, CycleResult, EngineEnv } from './engine-types';
+import type { ForceRequest } from './force-transfer';
 import type { Encoded } from './item-codec';
 import { classifyFailure } from './retry';
 
@@ -86,6 +87,8 @@ export interface Cycle {
   readonly heldBefore: ReadonlySet<string>;
   /** The user's answer to them, from this request or from any tab (the sync state). */
   readonly answer?: 'delete' | 'restore';
+  /** A Force Export or Import this cycle carries out instead of the usual plan (force-transfer.ts). */
+  readonly force?: ForceRequest;
   /**
    * The time the failed keys' back-offs are measured against: `now`, or past every back-off when the user
    * asked for this sync (`retryFailed`).

@@ -76,13 +76,14 @@ async function pullAll(env: EngineEnv, cycle: Cycle, planned: PlannedCycle, proo
  * Deletions made elsewhere, applied here unless the item was edited meanwhile (edit beats delete, next cycle).
  * A deletion held for the user's answer may be answered after its tombstone expired from the index: then the
  * key is typed from the base, and with nothing left on either side its base record goes.
+ * A Force Import also deletes items the index has no entry for (typed as read here).
  */
 async function deleteLocal(env: EngineEnv, cycle: Cycle, planned: PlannedCycle): Promise<void> {
   const items = cycle.remote.meta.items;
   for (const a of ofKind(planned.actions, 'delete-local')) {
     const e = items[a.key] as MetadataEntry | undefined;
     try {
-      const type = e?.type ?? cycle.baseMap.get(a.key)?.type;
+      const type = e?.type ?? cycle.baseMap.get(a.key)?.type ?? planned.local.get(a.key)?.type;
       if (!type) throw new Error(`${a.key} is neither in the index nor in this device's sync records.`);
       const still = await localHash(env, a.key, type);
       if (still !== planned.local.get(a.key)?.hash) continue;

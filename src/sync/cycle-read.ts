@@ -6,7 +6,7 @@
 import { emptyMetadata, METADATA_KEY } from '../cloud';
 import type { Metadata } from '../cloud/types';
 import type { LocalKey } from '../host/types';
-import { isCloudSyncError } from '../errors';
+import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { GetResult } from '../providers/cloud-store';
 import { isListed, listingIsConsistent } from '../providers/listed-get';
 import { sleep } from '../runtime/sleep';
@@ -14,6 +14,7 @@ import type { BaseRecord, SyncState } from './base-store';
 import { readJournal, type Journal, type PendingCommit } from './commit-journal';
 import { emptyOutput, type Cycle, type IndexRead } from './cycle-context';
 import type { CycleMemo, CycleRequest, EngineEnv } from './engine-types';
+import { FORCE_TTL_MS } from './force-transfer';
 
 const utf8 = new TextDecoder();
 
@@ -25,7 +26,8 @@ export async function readCycle(env: EngineEnv, req: CycleRequest, memo: CycleMe
   let state = await base.state();
   if (state.scope !== env.deps.scope) {
     await base.clear();
-    state = { etag: null, passwordCheck: null, scope: env.deps.scope, lastSync: 0 };
+    // A force asked before this device's first cycle is for this bucket: its engine asked for it.
+    state = { etag: null, passwordCheck: null, scope: env.deps.scope, lastSync: 0, force: state.force };
   }
 
   // The remote check: one small request; 304 means nothing changed remotely. A full look (the first cycle
@@ -44,9 +46,22 @@ export async function readCycle(env: EngineEnv, req: CycleRequest, memo: CycleMe
   const remote: IndexRead = repairKeys.length ? { ...read, meta: { ...read.meta, items: { ...read.meta.items, ...repairs } } } : read;
   const dirty = req.dirty ?? new Map();
   const retryKeys = Object.keys(state.retry ?? {});
+  // A Force Export or Import asked in any tab (force-transfer.ts), unless it is stale: taken from the state by
+  // the first attempt that reads it (used once, whatever happens next), carried by the cycle's later attempts.
+  if (state.force && !memo.force) {
+    if (now - state.force.at < FORCE_TTL_MS) memo.force = state.force;
+    await base.requestForce(undefined);
+  }
+  const force = memo.force;
+  // An export stops when the index is not the one its snapshot copied: what another device wrote since is in no snapshot.
+  if (force?.direction === 'export' && force.basis !== undefined && read.etag !== force.basis) {
+    throw new CloudSyncError('sync-conflict', 'Another device changed the cloud while the snapshot before Force Export was taken; nothing was exported.', {
+      details: { basis: force.basis, etag: read.etag },
+    });
+  }
   // Nothing changed remotely and nothing asked for a full look: only the dirty and retried keys' base
   // records are needed, so an idle cycle reads nothing but the state record.
-  const full = req.full || baseCount === 0;
+  const full = req.full || baseCount === 0 || force !== undefined;
   // A full look the request did not ask for (an empty base) reads them now.
   const whole = known ?? (full ? await readBaseAndListing(env) : undefined);
   // Deletions held for the user's answer in an earlier cycle are looked at again in every cycle until answered.
@@ -71,6 +86,7 @@ export async function readCycle(env: EngineEnv, req: CycleRequest, memo: CycleMe
     dirty,
     heldBefore,
     answer: req.answer ?? state.answer,
+    force,
     retryClock: req.retryFailed ? Number.MAX_SAFE_INTEGER : now,
     candidates: new Map(),
     out: emptyOutput(repairs, judged?.drop ?? []),

@@ -10,6 +10,7 @@ import type { CloudStore } from '../providers/cloud-store';
 import { PARALLELISM } from '../runtime/pool';
 import type { BaseStore } from './base-store';
 import type { SyncKeys } from './item-codec';
+import type { ForceRequest } from './force-transfer';
 import type { ParsedIndex } from './parsed-index';
 import type { SentObjects } from './own-objects';
 
@@ -74,6 +75,8 @@ export interface CycleResult extends SyncReport {
   idle: boolean;
   /** Index entries removed at the user's word because their objects were missing (dropMissing). */
   dropped: string[];
+  /** The Force Export or Import this cycle carried out (its request's id), when it carried one. */
+  forced?: { id: string; direction: 'export' | 'import' };
 }
 
 export const DEFAULTS: Required<EngineOptions> = { concurrency: PARALLELISM['http/1.1'], massDeleteThreshold: 0.5, inFluxMs: 120_000, scanBatch: 25, betweenBatches: async () => {} };
@@ -120,4 +123,6 @@ export interface CycleMemo {
   failures: Map<string, KeyFailure>;
   /** Keys still backing off from an earlier failure: not tried this cycle, their records kept. */
   waiting: Set<string>;
+  /** The force request this cycle took from the sync state (force-transfer.ts), for all of its attempts. */
+  force?: ForceRequest;
 }

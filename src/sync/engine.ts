@@ -21,11 +21,15 @@
  * owns the order of effects, so that a failure anywhere leaves the base as it was and the next cycle redoes
  * the work.
  */
-import type { Metadata, MetadataEntry } from '../cloud/types';
+import type { ProgressEvent } from '../api';
+import type { BackupOutcome } from '../backup/snapshot';
+import { METADATA_KEY, parseMetadata } from '../cloud';
+import { isTombstone, type Metadata, type MetadataEntry } from '../cloud/types';
 import type { ItemType } from '../host/types';
 import type { ConflictRecord } from './base-store';
 import { entrySig } from './commit-journal';
 import { selectCandidates, type CandidateSources } from './cycle-candidates';
+import { describeResult } from './cycle-log';
 import { commitPulled, finishCycle, publishes, writeIndex } from './cycle-commit';
 import type { Cycle } from './cycle-context';
 import { provePassword } from './cycle-password';
@@ -34,11 +38,14 @@ import { pullPhase } from './cycle-pull';
 import { goesUp, pushPhase } from './cycle-push';
 import { readCycle } from './cycle-read';
 import { DEFAULTS, type CycleMemo, type CycleRequest, type CycleResult, type EngineDeps, type EngineEnv, type EngineOptions, type LogLevel } from './engine-types';
+import { forceRefusal, type ForceDirection } from './force-transfer';
 import { lastIndex } from './last-index';
 import { readCandidates } from './local-read';
+import { snapshotLocalData } from './local-snapshot';
 import { SentObjects } from './own-objects';
 import { ParsedIndex } from './parsed-index';
 import { recentlyDeleted, restoreConflict, restoreDeleted, type DeletedItem } from './restores';
+import { purgeDeleted, type PurgeOutcome } from './purge-deleted';
 import { replanAfter } from './retry';
 
 export type { CycleRequest, CycleResult, EngineDeps, EngineOptions } from './engine-types';
@@ -98,6 +105,8 @@ export class SyncEngine {
     const r = memo.report;
     r.requests = this.requests;
     r.durationMs = this.now() - started;
+    const done = describeResult(r);
+    this.log(done.level, done.line);
     return r;
   }
 
@@ -106,7 +115,8 @@ export class SyncEngine {
     const env = this.env;
     const cycle = await readCycle(env, req, memo);
     cycle.candidates = selectCandidates(candidateSources(cycle, (k) => this.deps.host.isExcluded(k)));
-    if (cycle.candidates.size === 0) {
+    // A force with nothing on either side is refused by its plan, not passed over as idle.
+    if (cycle.candidates.size === 0 && !cycle.force) {
       // Nothing to look at: one request when the index did not change either.
       memo.report.idle = !cycle.remote.changed;
       return finishCycle(env, cycle);
@@ -138,6 +148,56 @@ export class SyncEngine {
    */
   restoreDeleted(keys: string[]): Promise<{ restored: string[]; errors: { key: string; message: string }[] }> {
     return restoreDeleted(this.env, keys);
+  }
+
+  /**
+   * Asks the next cycle, in whichever tab of this browser leads, for a Force Export or Import instead of the
+   * usual plan (force-transfer.ts); the caller then asks for a sync. Returns the request's id, which the
+   * cycle that carries it out reports (CycleResult.forced). `basis`: see ForceRequest.
+   */
+  async requestForce(direction: ForceDirection, basis?: string | null): Promise<string> {
+    const id = globalThis.crypto.randomUUID();
+    await this.deps.base.requestForce({ direction, id, at: this.now(), ...(basis !== undefined ? { basis } : {}) });
+    return id;
+  }
+
+  /** Whether the force request `id` still waits for a cycle. */
+  async forcePending(id: string): Promise<boolean> {
+    return (await this.deps.base.state()).force?.id === id;
+  }
+
+  /** Withdraws the force request `id` if no cycle took it yet. */
+  async withdrawForce(id: string): Promise<void> {
+    if (await this.forcePending(id)) await this.deps.base.requestForce(undefined);
+  }
+
+  /**
+   * Why a Force Export or Import must not run now (it would empty one side), or undefined: checked before its
+   * snapshot is taken. The forced cycle checks again on what it reads.
+   */
+  async forceRefusal(direction: ForceDirection): Promise<string | undefined> {
+    const { host, store } = this.deps;
+    if (direction === 'export') return forceRefusal(direction, { localIdb: (await host.listKeys()).filter((k) => k.type !== 'ls').length, remoteLive: 0 });
+    const res = await store.get(METADATA_KEY);
+    const items = res.kind === 'found' ? parseMetadata(res.body).items : {};
+    return forceRefusal(direction, { localIdb: 0, remoteLive: Object.entries(items).filter(([k, e]) => !isTombstone(e) && !host.isExcluded(k)).length });
+  }
+
+  /** A snapshot of this device's data into the bucket, before Force Import overwrites it (local-snapshot.ts). */
+  snapshotLocal(name: string, options: { onProgress?: (p: ProgressEvent) => void } = {}): Promise<BackupOutcome> {
+    const { store, host, keys } = this.deps;
+    return snapshotLocalData({ store, host, keys, now: this.now, concurrency: this.opt.concurrency, log: (level, message) => this.log(level, message) }, name, options);
+  }
+
+  /**
+   * "Permanently delete": removes deleted items' objects from the bucket and marks their tombstones purged
+   * (purge-deleted.ts), journaling what it wrote like a cycle's commit. The caller syncs next, so the list
+   * (read from the index as last synced) no longer shows them.
+   */
+  async purgeDeleted(keys: string[]): Promise<PurgeOutcome> {
+    const out = await purgeDeleted(this.deps.store, keys, this.now);
+    if (out.committed.length) await this.adoptCommits(out.committed);
+    return out;
   }
 
   /**

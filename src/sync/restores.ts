@@ -4,8 +4,8 @@
  * conflict discarded. Each is put on this device; the caller marks the key changed, so the next cycle syncs
  * it out like any edit (edit beats delete).
  */
-import { objectKeyFor, TOMBSTONE_TTL_MS } from '../cloud';
-import { isTombstone } from '../cloud/types';
+import { isPurged, objectKeyFor, readBackEntry, TOMBSTONE_TTL_MS } from '../cloud';
+import { isTombstone, type TombstoneEntry } from '../cloud/types';
 import { CloudSyncError } from '../errors';
 import type { ItemType } from '../host/types';
 import { messageId } from './chat-merge';
@@ -16,9 +16,11 @@ export interface DeletedItem {
   key: string;
   type: ItemType;
   deletedAt: number;
+  /** The tombstone as the index holds it (it says how to read the object back: readBackEntry). */
+  tombstone: TombstoneEntry;
 }
 
-/** Items deleted within the tombstone window, newest first, from the index as last read (no request). */
+/** Items deleted within the tombstone window and not purged, newest first, from the index as last read (no request). */
 export async function recentlyDeleted(env: EngineEnv): Promise<DeletedItem[]> {
   const { base, host, scope } = env.deps;
   const state = await base.state();
@@ -29,8 +31,8 @@ export async function recentlyDeleted(env: EngineEnv): Promise<DeletedItem[]> {
   const meta = cached ?? env.index.parse(state.etag, index!.text);
   const now = env.now();
   return Object.entries(meta.items)
-    .filter(([k, e]) => isTombstone(e) && now - e.deleted <= TOMBSTONE_TTL_MS && !host.isExcluded(k))
-    .map(([key, e]) => ({ key, type: e.type, deletedAt: (e as { deleted: number }).deleted }))
+    .filter((kv): kv is [string, TombstoneEntry] => isTombstone(kv[1]) && !isPurged(kv[1]) && now - kv[1].deleted <= TOMBSTONE_TTL_MS && !host.isExcluded(kv[0]))
+    .map(([key, e]) => ({ key, type: e.type, deletedAt: e.deleted, tombstone: e }))
     .sort((a, b) => b.deletedAt - a.deletedAt);
 }
 
@@ -46,7 +48,8 @@ export async function restoreDeleted(env: EngineEnv, keys: string[]): Promise<{ 
       const objectKey = objectKeyFor(key, d.type);
       const res = await env.count(env.deps.store.get(objectKey));
       if (res.kind !== 'found') throw new CloudSyncError('not-found', `The last version of "${key}" is no longer in the bucket.`);
-      const e = await decodeObject(key, { type: d.type, synced: 0, lastModified: 0 }, res.body, env.deps.keys, objectKey);
+      // Read as its live entry described it: a chat's Dates come back as Dates, an attachment with its own type.
+      const e = await decodeObject(key, readBackEntry(d.tombstone), res.body, env.deps.keys, objectKey);
       await env.deps.host.put(toLocalItem(e));
       restored.push(key);
     } catch (err) {

@@ -115,6 +115,8 @@ export interface DeletedItem {
 export interface DeletedController {
   list(): Promise<DeletedItem[]>;
   restore(keys: string[]): Promise<ActionOutcome>;
+  /** "Permanently delete": removes the item's last version from the bucket, so it can no longer be restored. */
+  purge?(key: string): Promise<ActionOutcome>;
 }
 
 /** One conflict record: both devices changed `key`; `discarded` is the version that was not kept. */
@@ -135,6 +137,14 @@ export interface ConflictsController {
   /** Writes the discarded version back (it syncs out like any edit). */
   restore(id: number): Promise<ActionOutcome>;
   dismiss(id: number): Promise<ActionOutcome>;
+}
+
+/** Force Import and Force Export (original-ui.md §2.5): each takes a snapshot of what it overwrites first. */
+export interface ForceController {
+  /** Makes the cloud equal this device. Never throws. */
+  export(): Promise<ActionOutcome>;
+  /** Makes this device equal the cloud (the page reloads after it). Never throws. */
+  import(): Promise<ActionOutcome>;
 }
 
 /** "History": one chat back from any backup (issue 17). */
@@ -176,6 +186,8 @@ export interface UiController {
   backups?: BackupsController;
   /** When present, the modal shows "Recently Deleted Items". */
   deleted?: DeletedController;
+  /** When present, the diagnostics section has the "Import ↙" and "Export ↗" buttons. */
+  force?: ForceController;
   /** When present, the modal shows "Conflicts". */
   conflicts?: ConflictsController;
   /** When present, the modal shows "History" (one chat back from any backup). */

@@ -17,6 +17,7 @@ import { buildDeletedItems } from './sections/deleted-items';
 import { buildHistory } from './sections/history';
 import { buildLogViewer } from './sections/log-viewer';
 import { buildDiagnostics } from './sections/diagnostics';
+import { buildForceButtons } from './sections/force-buttons';
 import { buildProgress } from './sections/progress';
 import { buildProviderSettings } from './sections/provider-settings';
 import { openOnly, wireAccordion, type Section } from './section';
@@ -70,6 +71,8 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     actionMsg.className = `tcs-msg-${tone}`;
   };
   const diagnostics = buildDiagnostics(doc);
+  const force = controller.force ? buildForceButtons(doc, controller.force, say) : undefined;
+  if (force) diagnostics.section.body.append(force.element);
   const progressView = buildProgress(doc);
   const backups = controller.backups ? buildBackups(doc, controller.backups, say, () => {}) : undefined;
   const provider = buildProviderSettings(doc);
@@ -175,6 +178,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     syncButton.textContent = s.noSync ? 'Sync Off' : 'Sync';
     syncButton.disabled = s.noSync || !s.configured;
     if (snapshotButton) snapshotButton.disabled = !s.configured;
+    force?.setEnabled(s.configured && !s.noSync);
     syncButton.title = s.noSync ? 'Remove ?nosync from the address to sync' : s.configured ? '' : 'Save your settings first';
     lastSyncMsg.textContent = s.noSync ? 'NoSync Mode: Automatic sync operations disabled' : autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';
     footerVersion.textContent = s.version;
@@ -225,6 +229,7 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
     }
   });
   if (backups) cleanups.push(backups.cleanup);
+  if (force) cleanups.push(force.cleanup);
 
   autoSync.addEventListener('change', () => {
     lastSyncMsg.textContent = autoSync.checked ? '' : 'Auto-Sync Disabled: Manual sync operations only';

@@ -2,7 +2,7 @@
  * A small UiController double for UI tests: records what the UI sends, answers with what the test sets.
  */
 import type { ProgressEvent, SyncStatus } from '../../src/api';
-import type { BackupsController, ConflictsController, DeletedController, ModalState, SaveOutcome, SettingsForm, SignInOutcome, SyncCounts, SyncNowOutcome, UiController, UiSnapshot } from '../../src/ui/controller';
+import type { BackupsController, ConflictsController, DeletedController, ForceController, ModalState, SaveOutcome, SettingsForm, SignInOutcome, SyncCounts, SyncNowOutcome, UiController, UiSnapshot } from '../../src/ui/controller';
 
 export class FakeController implements UiController {
   state: ModalState = { form: { storageType: 's3', syncInterval: '15' }, passwordSaved: false, configured: false, noSync: false, version: 'test' };
@@ -17,6 +17,7 @@ export class FakeController implements UiController {
   backups?: BackupsController;
   deleted?: DeletedController;
   conflicts?: ConflictsController;
+  force?: ForceController;
   logLines?: () => string[];
   /** Times the UI asked for fresh counts; the dismissals of the first-time notice. */
   countRequests = 0;

@@ -1,7 +1,10 @@
 /**
  * "Recently Deleted Items" (original-ui.md §2.9): items deleted within the last 30 days, newest first, with
- * checkboxes and "Restore Selected". Keys are shown as text, never markup (the original put them in innerHTML).
+ * checkboxes, "Restore Selected", and a trash button per row that deletes an item for good (a second click
+ * confirms it, with the original's warning, instead of its blocking confirm()). Keys are shown as text, never
+ * markup (the original put them in innerHTML).
  */
+import { confirmTwice } from '../confirm-twice';
 import type { DeletedController, DeletedItem } from '../controller';
 import { h } from '../dom';
 import { buildSection, type Section } from '../section';
@@ -23,12 +26,12 @@ export function buildDeletedItems(doc: Document, deleted: DeletedController, say
     'tombstones',
     'Recently Deleted Items',
     null,
-    h(doc, 'p', { class: 'tcs-hint' }, 'Items deleted within the last 30 days are shown here. You can bring them back.'),
+    h(doc, 'p', { class: 'tcs-hint' }, `Items deleted within the last 30 days are shown here. You can restore them${deleted.purge ? ' or permanently delete them' : ''}.`),
     h(
       doc,
       'div',
       { style: 'max-height:14rem;overflow-y:auto;margin-top:.5rem' },
-      h(doc, 'table', { id: 'tombstones-table', class: 'tcs-table' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, selectAll), h(doc, 'th', { scope: 'col' }, 'Item'), h(doc, 'th', { scope: 'col' }, 'Deleted'))), tbody),
+      h(doc, 'table', { id: 'tombstones-table', class: 'tcs-table' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, selectAll), h(doc, 'th', { scope: 'col' }, 'Item'), h(doc, 'th', { scope: 'col' }, 'Deleted'), ...(deleted.purge ? [h(doc, 'th', { scope: 'col' }, 'Actions')] : []))), tbody),
     ),
     h(doc, 'div', { class: 'tcs-actions', style: 'justify-content:flex-end;margin-top:.5rem' }, refresh, restore),
   );
@@ -40,7 +43,26 @@ export function buildDeletedItems(doc: Document, deleted: DeletedController, say
     restore.disabled = checked.length === 0;
     selectAll.checked = all.length > 0 && checked.length === all.length;
   };
-  const message = (text: string) => tbody.replaceChildren(h(doc, 'tr', {}, h(doc, 'td', { colspan: 3 }, text)));
+  const columns = deleted.purge ? 4 : 3;
+  const message = (text: string) => tbody.replaceChildren(h(doc, 'tr', {}, h(doc, 'td', { colspan: columns }, text)));
+  const purgeButton = (key: string) => {
+    const b = h(doc, 'button', { type: 'button', class: 'tcs-btn tcs-btn-red permanent-delete-btn', 'data-id': key, title: 'Permanently Delete Now', 'aria-label': `Permanently delete ${key}` }, '🗑');
+    confirmTwice(
+      b,
+      { idle: '🗑', armed: 'Confirm', onArm: () => say(`⚠️ PERMANENT DELETION: permanently delete the item "${key}"? This cannot be undone (backups that hold it keep it). Click "Confirm" to go ahead.`, 'info') },
+      async () => {
+        say(`Deleting "${key}" permanently…`, 'info');
+        try {
+          const o = await deleted.purge!(key);
+          say(o.ok ? `✅ ${o.message}` : `❌ Failed to permanently delete item: ${o.message}`, o.ok ? 'ok' : 'error');
+          if (o.ok) await reload(configured);
+        } catch (e) {
+          say(`❌ Failed to permanently delete item: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+    );
+    return b;
+  };
   const rows = (items: DeletedItem[]) =>
     [...items]
       .sort((a, b) => b.deletedAt - a.deletedAt)
@@ -52,6 +74,7 @@ export function buildDeletedItems(doc: Document, deleted: DeletedController, say
           h(doc, 'td', {}, h(doc, 'input', { type: 'checkbox', class: 'tombstone-checkbox', 'data-id': item.key, 'aria-label': `Select ${item.key}` })),
           h(doc, 'td', { style: 'font-family:ui-monospace,monospace;text-align:left' }, item.key),
           h(doc, 'td', {}, new Date(item.deletedAt).toLocaleString()),
+          ...(deleted.purge ? [h(doc, 'td', {}, purgeButton(item.key))] : []),
         ),
       );
 

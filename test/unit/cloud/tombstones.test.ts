@@ -5,6 +5,7 @@ import {
   isTombstoneExpired,
   makeTombstone,
   nextTombstoneVersion,
+  readBackEntry,
   parseMetadata,
   pruneExpiredTombstones,
   serializeMetadata,
@@ -13,6 +14,16 @@ import {
 } from '../../../src/cloud';
 
 describe('tombstones (§4)', () => {
+  it('keep what reading the deleted object back needs: its Date paths and attachment type (after the original fields)', () => {
+    const t = makeTombstone({ type: 'idb', deleted: 100, synced: 110, previous: { type: 'idb', synced: 5, lastModified: 5, tcsHash: 'h', tcsDates: ['/createdAt'] } });
+    expect(JSON.stringify(t)).toBe('{"deleted":100,"type":"idb","tombstoneVersion":1,"synced":110,"tcsDates":["/createdAt"]}');
+    expect(readBackEntry(t)).toEqual({ type: 'idb', synced: 0, lastModified: 0, tcsDates: ['/createdAt'] });
+    const b = makeTombstone({ type: 'blob', deleted: 100, synced: 110, previous: { type: 'blob', synced: 5, lastModified: 5, blobType: 'image/png', tcsBlobType: '' } });
+    expect(readBackEntry(b)).toEqual({ type: 'blob', synced: 0, lastModified: 0, blobType: 'image/png', tcsBlobType: '' });
+    // A tombstone of the original's (or a malformed field) reads the object as the original would.
+    expect(readBackEntry({ deleted: 1, type: 'idb', tombstoneVersion: 1, synced: 1, tcsDates: 'garbage' })).toEqual({ type: 'idb', synced: 0, lastModified: 0 });
+  });
+
   it('has the original fields in the original order; deletedAt only when asked', () => {
     const t = makeTombstone({ type: 'idb', deleted: 100, synced: 110 });
     expect(JSON.stringify(t)).toBe('{"deleted":100,"type":"idb","tombstoneVersion":1,"synced":110}');
