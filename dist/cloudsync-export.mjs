@@ -601,6 +601,7 @@ var DriveHttp = class {
     let retriedAuth = false;
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw aborted(req.context);
+      for (const pacer of req.pace ?? []) await pacer.turn(req.signal);
       let res;
       try {
         res = await this.opts.fetch(req.url, {
@@ -699,6 +700,12 @@ function stripQuery(url) {
   return i < 0 ? url : url.slice(0, i);
 }
 
+// src/providers/gdrive/drive-file.ts
+var FILE_FIELDS = "id,name,mimeType,modifiedTime,createdTime,size,version,trashed";
+function etagOf(id, version) {
+  return `${id}:${version ?? 0}`;
+}
+
 // src/providers/gdrive/multipart.ts
 var encoder = new TextEncoder();
 function buildMultipartRelated(metadata, media, mediaType, boundary) {
@@ -734,34 +741,6 @@ function randomBoundary(random) {
   return s;
 }
 
-// src/providers/gdrive/pick-newest.ts
-function pickNewest(candidates) {
-  let best;
-  for (const c of candidates) {
-    if (!best || compareNewest(c, best) > 0) best = c;
-  }
-  return best;
-}
-function compareNewest(a, b) {
-  const ta = a.modifiedTime ? Date.parse(a.modifiedTime) : 0;
-  const tb = b.modifiedTime ? Date.parse(b.modifiedTime) : 0;
-  if (ta !== tb) return ta - tb;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-function pickFirstCreated(candidates) {
-  let best;
-  for (const c of candidates) {
-    if (!best) {
-      best = c;
-      continue;
-    }
-    const tc = c.createdTime ? Date.parse(c.createdTime) : Number.MAX_SAFE_INTEGER;
-    const tb = best.createdTime ? Date.parse(best.createdTime) : Number.MAX_SAFE_INTEGER;
-    if (tc < tb || tc === tb && c.id < best.id) best = c;
-  }
-  return best;
-}
-
 // src/providers/gdrive/resumable-upload.ts
 var CHUNK_SIZE = 8 * 1024 * 1024;
 async function resumableUpload(http, up) {
@@ -776,6 +755,7 @@ async function resumableUpload(http, up) {
     },
     body: JSON.stringify(up.metadata),
     accept: up.accept,
+    pace: up.pace,
     signal: up.signal,
     context: up.context
   });
@@ -851,22 +831,385 @@ function heldBytes(res) {
   return m ? Number(m[1]) + 1 : 0;
 }
 
+// src/providers/gdrive/drive-upload.ts
+function sendUpload(http, up, limits) {
+  const { method, url, metadata, body, mediaType, signal, context, pace } = up;
+  if (body.length > limits.multipartLimit) {
+    return resumableUpload(http, {
+      method,
+      url: `${url}&uploadType=resumable`,
+      metadata,
+      mediaType,
+      body,
+      accept: [404],
+      signal,
+      context,
+      chunkSize: limits.chunkSize,
+      pace
+    });
+  }
+  let boundary = randomBoundary(limits.random);
+  for (let n = 0; containsBytes(body, new TextEncoder().encode(boundary)); n++) boundary = `${randomBoundary(limits.random)}${n}`;
+  const multipart = buildMultipartRelated(metadata, body, mediaType, boundary);
+  return http.send({
+    method,
+    url: `${url}&uploadType=multipart`,
+    headers: { "Content-Type": multipart.contentType },
+    body: multipart.body,
+    accept: [404],
+    signal,
+    context,
+    pace
+  });
+}
+
+// src/providers/gdrive/drive-v2.ts
+async function v2ConditionalUpdate(http, urls, limits, up) {
+  const { key, fileId, body, mediaType, expected, signal } = up;
+  const id = encodeURIComponent(fileId);
+  for (let round = 0; round < 3; round++) {
+    const head = await http.send({
+      method: "GET",
+      url: `${urls.api}/drive/v2/files/${id}?fields=etag%2Cversion%2Clabels`,
+      accept: [404],
+      signal,
+      context: `checking ${key} before saving`
+    });
+    if (head.status === 404) {
+      await head.body?.cancel();
+      return "gone";
+    }
+    const current = await head.json();
+    if (current.labels?.trashed) return "gone";
+    if (etagOf(fileId, current.version) !== expected) throw preconditionFailed(key, "another device saved it first");
+    const fields = "fields=etag%2Cversion%2CmodifiedDate";
+    const res = body.length <= limits.multipartLimit ? await http.send({
+      method: "PUT",
+      url: `${urls.upload}/upload/drive/v2/files/${id}?uploadType=media&${fields}`,
+      headers: { "If-Match": current.etag, "Content-Type": mediaType },
+      body,
+      accept: [404, 412],
+      signal,
+      context: `saving ${key}`
+    }) : await resumableUpload(http, {
+      method: "PUT",
+      url: `${urls.upload}/upload/drive/v2/files/${id}?uploadType=resumable&${fields}`,
+      metadata: { mimeType: mediaType },
+      mediaType,
+      body,
+      headers: { "If-Match": current.etag },
+      accept: [404, 412],
+      signal,
+      context: `saving ${key}`,
+      chunkSize: limits.chunkSize
+    });
+    if (res.status === 412) {
+      await res.body?.cancel();
+      continue;
+    }
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return "gone";
+    }
+    const saved = await res.json();
+    return { etag: etagOf(fileId, saved.version) };
+  }
+  throw preconditionFailed(key, "it kept changing while we saved");
+}
+async function v2RefusesStaleIfMatch(http, upload, fileId, body, mimeType, signal) {
+  const res = await http.send({
+    method: "PUT",
+    url: `${upload}/upload/drive/v2/files/${encodeURIComponent(fileId)}?uploadType=media&fields=version`,
+    headers: { "If-Match": '"tcs-probe-stale-etag"', "Content-Type": mimeType },
+    body,
+    accept: [404, 412],
+    signal,
+    context: "checking that Google Drive refuses a stale If-Match"
+  });
+  await res.body?.cancel();
+  return res.status === 412;
+}
+function preconditionFailed(key, why) {
+  return new CloudSyncError("precondition-failed", `${key} was not saved to Google Drive because ${why}. Sync will re-read it and try again.`, {
+    details: { key }
+  });
+}
+
+// src/providers/gdrive/drive-listing.ts
+var MAX_RESTARTS = 3;
+async function listFiles(http, api, q, signal, context) {
+  for (let restart = 0; ; restart++) {
+    const byId = /* @__PURE__ */ new Map();
+    let pageToken;
+    let rejected = false;
+    do {
+      const params = new URLSearchParams({ q, fields: `nextPageToken,files(${FILE_FIELDS})`, spaces: "drive", pageSize: "1000" });
+      if (pageToken) params.set("pageToken", pageToken);
+      const res = await http.send({
+        method: "GET",
+        url: `${api}/drive/v3/files?${params.toString()}`,
+        // Only a request with a token may be answered "start again"; a 400 on the first page is a real error.
+        accept: pageToken ? [400] : [],
+        signal,
+        context
+      });
+      if (res.status === 400) {
+        await res.body?.cancel();
+        rejected = true;
+        break;
+      }
+      const page = await res.json();
+      for (const f of page.files ?? []) byId.set(f.id, f);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    if (!rejected) return [...byId.values()];
+    if (restart + 1 >= MAX_RESTARTS) {
+      throw new CloudSyncError(
+        "provider-error",
+        `Google Drive kept refusing to continue a listing while ${context} (its page token was rejected ${MAX_RESTARTS} times). Try again in a minute.`
+      );
+    }
+  }
+}
+
+// src/providers/gdrive/pick-newest.ts
+function pickNewest(candidates) {
+  let best;
+  for (const c of candidates) {
+    if (!best || compareNewest(c, best) > 0) best = c;
+  }
+  return best;
+}
+function compareNewest(a, b) {
+  const ta = a.modifiedTime ? Date.parse(a.modifiedTime) : 0;
+  const tb = b.modifiedTime ? Date.parse(b.modifiedTime) : 0;
+  if (ta !== tb) return ta - tb;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function pickFirstCreated(candidates) {
+  let best;
+  for (const c of candidates) {
+    if (!best) {
+      best = c;
+      continue;
+    }
+    const tc = c.createdTime ? Date.parse(c.createdTime) : Number.MAX_SAFE_INTEGER;
+    const tb = best.createdTime ? Date.parse(best.createdTime) : Number.MAX_SAFE_INTEGER;
+    if (tc < tb || tc === tb && c.id < best.id) best = c;
+  }
+  return best;
+}
+
+// src/providers/gdrive/drive-walk.ts
+async function walkFolders(deps, folderIds, path, namePrefix, signal) {
+  const subfolders = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  for (const id of folderIds) {
+    for (const f of await listFiles(deps.http, deps.api, buildQuery({ parentId: id }), signal, `listing ${path || "the sync folder"}`)) {
+      if (!f.name.startsWith(namePrefix)) continue;
+      const group = f.mimeType === FOLDER_MIME ? subfolders : files;
+      group.set(f.name, [...group.get(f.name) ?? [], f]);
+    }
+  }
+  const out = [];
+  for (const [name, group] of files) out.push(listEntryOf(`${path}${name}`, pickNewest(group)));
+  for (const [name, group] of subfolders) {
+    deps.remember(`${path}${name}`, group);
+    out.push(...await walkFolders(deps, group.map((f) => f.id), `${path}${name}/`, "", signal));
+  }
+  return out;
+}
+function listEntryOf(key, file) {
+  return {
+    key,
+    size: Number(file.size ?? 0),
+    etag: etagOf(file.id, file.version),
+    lastModified: file.modifiedTime ? Date.parse(file.modifiedTime) : void 0
+  };
+}
+function compareBytes(a, b) {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (; ; ) {
+    const ca = ia.next();
+    const cb = ib.next();
+    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
+    const d = ca.value.codePointAt(0) - cb.value.codePointAt(0);
+    if (d !== 0) return d;
+  }
+}
+
+// src/providers/gdrive/drive-folders.ts
+var DriveFolders = class {
+  constructor(deps) {
+    this.deps = deps;
+    this.cache = /* @__PURE__ */ new Map();
+    /** The sets last seen per path, kept past expiry, to tell a change. */
+    this.seen = /* @__PURE__ */ new Map();
+    /** In-flight folder creations, so two calls in this tab never create the same folder twice. */
+    this.creations = /* @__PURE__ */ new Map();
+  }
+  clear() {
+    this.cache.clear();
+  }
+  /** Forgets a folder path, everything below it and the levels above it (they may be gone too). */
+  forget(folders) {
+    const path = folders.join("/");
+    for (const p of [...this.cache.keys()]) {
+      if (p === "" || p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`)) this.cache.delete(p);
+    }
+  }
+  /** Remembers the folders a listing found at a path (so later calls need no lookup). */
+  remember(path, found) {
+    if (found.length === 0) return;
+    this.store(path, { primary: pickFirstCreated(found).id, all: found.map((f) => f.id), at: this.deps.now() });
+  }
+  async resolve(folders, create, signal) {
+    let fromCache = true;
+    let level;
+    for (let depth = 0; depth <= folders.length; depth++) {
+      const path = folders.slice(0, depth).join("/");
+      const cached = this.cache.get(path);
+      if (cached && this.deps.now() - cached.at <= this.deps.cacheTtlMs) {
+        level = cached;
+        if (create && cached.all.length > 1) {
+          level = await this.heal(path, cached.primary, cached.all.filter((id) => id !== cached.primary), signal);
+          this.store(path, { ...level, at: cached.at });
+        }
+        continue;
+      }
+      fromCache = false;
+      const name = depth === 0 ? this.deps.rootName : folders[depth - 1];
+      const found = await this.find(name, depth === 0 ? [void 0] : level.all, signal);
+      if (found.length === 0) {
+        if (!create) return void 0;
+        const id = await this.createOnce(path, name, level?.primary, signal);
+        level = { primary: id, all: [id] };
+        this.store(path, { ...level, at: this.deps.now() });
+        continue;
+      }
+      const primary = pickFirstCreated(found);
+      level = { primary: primary.id, all: found.map((f) => f.id) };
+      if (create && found.length > 1) level = await this.heal(path, primary.id, level.all.filter((id) => id !== primary.id), signal);
+      this.store(path, { ...level, at: this.deps.now() });
+    }
+    const done = level;
+    return { primary: done.primary, all: done.all, fromCache };
+  }
+  store(path, level) {
+    const signature = [...level.all].sort().join(",");
+    const before = this.seen.get(path);
+    this.seen.set(path, signature);
+    this.cache.set(path, level);
+    if (before !== void 0 && before !== signature) this.deps.onChanged?.(path);
+  }
+  async find(name, parents, signal) {
+    const out = /* @__PURE__ */ new Map();
+    for (const parentId of parents) {
+      const q = buildQuery({ name, parentId, foldersOnly: true });
+      for (const f of await listFiles(this.deps.http, this.deps.api, q, signal, `looking for folder ${name}`)) {
+        out.set(f.id, f);
+      }
+    }
+    return [...out.values()];
+  }
+  /**
+   * Moves the duplicates' children into `primary` and trashes each duplicate left empty. Returns the
+   * folders still to read at this path. Levels below are forgotten: a merged sub-folder may now be a
+   * duplicate of one the primary had, which the next write path below heals in turn.
+   */
+  async heal(path, primary, others, signal) {
+    const remaining = [primary];
+    for (const other of others) {
+      try {
+        const q = buildQuery({ parentId: other });
+        for (const child of await listFiles(this.deps.http, this.deps.api, q, signal, `merging duplicate folders ${path || this.deps.rootName}`)) {
+          const move = `addParents=${encodeURIComponent(primary)}&removeParents=${encodeURIComponent(other)}`;
+          await this.patch(child.id, { modifiedTime: child.modifiedTime }, move, signal, `moving ${child.name} out of a duplicate folder`);
+        }
+        const left = await listFiles(this.deps.http, this.deps.api, q, signal, `merging duplicate folders ${path || this.deps.rootName}`);
+        if (left.length > 0) {
+          remaining.push(other);
+          continue;
+        }
+        await this.patch(other, { trashed: true }, "", signal, "trashing an empty duplicate folder");
+        this.deps.log?.(`Google Drive: merged a duplicate "${path || this.deps.rootName}" folder into the first one and moved the empty copy to the trash.`);
+      } catch (e) {
+        if (isCloudSyncError(e) && (e.code === "aborted" || e.code === "reconnect-required")) throw e;
+        remaining.push(other);
+        this.deps.log?.(`Google Drive: could not merge a duplicate "${path || this.deps.rootName}" folder yet: ${isCloudSyncError(e) ? e.message : String(e)}`);
+      }
+    }
+    for (const p of [...this.cache.keys()]) if (p.startsWith(path === "" ? "" : `${path}/`) && p !== path) this.cache.delete(p);
+    return { primary, all: remaining };
+  }
+  async patch(id, metadata, params, signal, context) {
+    const query = params ? `${params}&fields=id` : "fields=id";
+    const res = await this.deps.http.send({
+      method: "PATCH",
+      url: `${this.deps.api}/drive/v3/files/${encodeURIComponent(id)}?${query}`,
+      headers: { "Content-Type": "application/json; charset=UTF-8" },
+      body: JSON.stringify(metadata),
+      signal,
+      context
+    });
+    await res.body?.cancel();
+  }
+  createOnce(path, name, parentId, signal) {
+    const pending = this.creations.get(path);
+    if (pending) return pending;
+    const creation = (async () => {
+      const done = this.cache.get(path);
+      if (done && this.deps.now() - done.at <= this.deps.cacheTtlMs) return done.primary;
+      const metadata = { name, mimeType: FOLDER_MIME };
+      if (parentId) metadata.parents = [parentId];
+      const folder = await this.deps.http.json({
+        method: "POST",
+        url: `${this.deps.api}/drive/v3/files?fields=id`,
+        headers: { "Content-Type": "application/json; charset=UTF-8" },
+        body: JSON.stringify(metadata),
+        pace: [this.deps.createPacer],
+        signal,
+        context: `creating folder ${path || name}`
+      });
+      return folder.id;
+    })();
+    this.creations.set(path, creation);
+    return creation.finally(() => this.creations.delete(path));
+  }
+};
+
+// src/providers/gdrive/drive-pacer.ts
+var Pacer = class {
+  constructor(intervalMs, now, sleep2) {
+    this.intervalMs = intervalMs;
+    this.now = now;
+    this.sleep = sleep2;
+    this.nextAt = 0;
+  }
+  /** Resolves when this request may go; turns are handed out in call order. */
+  async turn(signal) {
+    if (this.intervalMs <= 0) return;
+    const now = this.now();
+    const at = Math.max(now, this.nextAt);
+    this.nextAt = at + this.intervalMs;
+    if (at > now) await this.sleep(at - now, signal);
+  }
+};
+
 // src/providers/gdrive/drive-store.ts
 var DEFAULT_ROOT_FOLDER = "TypingMind-Cloud-Sync";
 var MULTIPART_LIMIT = 5 * 1024 * 1024;
-var FILE_FIELDS = "id,name,mimeType,modifiedTime,createdTime,size,version";
 function createDriveStore(opts) {
   return new DriveStoreImpl(opts);
 }
 var DriveStoreImpl = class {
   constructor(opts) {
     this.kind = "googleDrive";
-    /** Folder path ('' = the root folder) → id. */
-    this.folderIds = /* @__PURE__ */ new Map();
-    /** In-flight folder creations, so two calls in this tab never create the same folder twice. */
-    this.folderCreations = /* @__PURE__ */ new Map();
     /** Key → the file we last saw for it. */
     this.fileIds = /* @__PURE__ */ new Map();
+    /** Key → a file this store wrote, and when: a search may not show it yet. */
+    this.recentWrites = /* @__PURE__ */ new Map();
     const fetchFn = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.capabilities = { conditionalPut: true, conditionalGet: true, serverSideCopy: true, ...opts.capabilities };
     this.http = new DriveHttp({
@@ -888,6 +1231,29 @@ var DriveStoreImpl = class {
     this.concurrency = opts.concurrency ?? 4;
     this.listPageSize = opts.listPageSize ?? 1e3;
     this.random = opts.random ?? Math.random;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => void 0);
+    const sleep2 = opts.sleep ?? sleep;
+    this.createPacer = new Pacer(opts.pacing?.createIntervalMs ?? 500, this.now, sleep2);
+    this.copyPacer = new Pacer(opts.pacing?.copyIntervalMs ?? 500, this.now, sleep2);
+    this.lagToleranceMs = opts.searchLagToleranceMs ?? 5 * 6e4;
+    this.walkDeps = { http: this.http, api: this.api, remember: (path, found) => this.folders.remember(path, found) };
+    this.folders = new DriveFolders({
+      http: this.http,
+      api: this.api,
+      rootName: this.rootName,
+      createPacer: this.createPacer,
+      log: this.log,
+      now: this.now,
+      cacheTtlMs: opts.folderCacheTtlMs ?? 5 * 6e4,
+      // A duplicate folder appeared (or went) at `path`: a file id remembered there may be the wrong one of two.
+      onChanged: (path) => {
+        for (const key of [...this.fileIds.keys()]) {
+          const dir = splitKey(key).folders.join("/");
+          if (path === "" || dir === path || dir.startsWith(`${path}/`)) this.fileIds.delete(key);
+        }
+      }
+    });
   }
   get needsReconnect() {
     return this.http.needsReconnect;
@@ -896,8 +1262,18 @@ var DriveStoreImpl = class {
     return this.http.reconnect();
   }
   forgetCachedIds() {
-    this.folderIds.clear();
+    this.folders.clear();
     this.fileIds.clear();
+    this.recentWrites.clear();
+  }
+  /** A file this store just made or changed: known by id from now on, and listed even before searches see it. */
+  wrote(key, id) {
+    this.fileIds.set(key, id);
+    this.recentWrites.set(key, { id, at: this.now() });
+  }
+  forgetKey(key) {
+    this.fileIds.delete(key);
+    this.recentWrites.delete(key);
   }
   // ---------------------------------------------------------------- get
   async get(key, options = {}) {
@@ -915,7 +1291,7 @@ var DriveStoreImpl = class {
     });
     if (res.status === 404) {
       await res.body?.cancel();
-      this.fileIds.delete(key);
+      this.forgetKey(key);
       return { kind: "not-found" };
     }
     const body = new Uint8Array(await res.arrayBuffer());
@@ -932,11 +1308,12 @@ var DriveStoreImpl = class {
    * `verify`: see findFiles.
    */
   async currentFile(key, signal, verify = true) {
+    if (this.fileIds.has(key)) await this.folders.resolve(splitKey(key).folders, false, signal);
     const cachedId = this.fileIds.get(key);
     if (cachedId) {
       const res = await this.http.send({
         method: "GET",
-        url: `${this.api}/drive/v3/files/${encodeURIComponent(cachedId)}?fields=${encodeURIComponent(FILE_FIELDS + ",trashed")}`,
+        url: `${this.api}/drive/v3/files/${encodeURIComponent(cachedId)}?fields=${encodeURIComponent(FILE_FIELDS)}`,
         accept: [404],
         signal,
         context: `reading ${key}`
@@ -944,10 +1321,11 @@ var DriveStoreImpl = class {
       if (res.ok) {
         const file = await res.json();
         if (!file.trashed) return file;
+        this.folders.forget(splitKey(key).folders);
       } else {
         await res.body?.cancel();
       }
-      this.fileIds.delete(key);
+      this.forgetKey(key);
     }
     const { files } = await this.findFiles(key, signal, verify);
     const newest = pickNewest(files);
@@ -959,17 +1337,21 @@ var DriveStoreImpl = class {
     const { signal } = options;
     const mediaType = options.contentType ?? "application/octet-stream";
     if (options.ifMatch !== void 0) {
+      if (!this.capabilities.conditionalPut) return this.checkedWrite(key, body, mediaType, options.ifMatch, signal);
       const cachedId = this.fileIds.get(key);
       if (cachedId) {
         const result2 = await this.conditionalUpdate(key, cachedId, body, mediaType, options.ifMatch, signal);
         if (result2 !== "gone") return result2;
-        this.fileIds.delete(key);
+        this.forgetKey(key);
       }
       const file2 = await this.currentFile(key, signal);
       if (!file2) throw preconditionFailed(key, "it no longer exists");
+      if (file2.id === cachedId) return this.v2Unavailable(key, body, mediaType, options.ifMatch, signal);
       const result = await this.conditionalUpdate(key, file2.id, body, mediaType, options.ifMatch, signal);
       if (result === "gone") {
-        this.fileIds.delete(key);
+        const again = await this.currentFile(key, signal);
+        if (again?.id === file2.id) return this.v2Unavailable(key, body, mediaType, options.ifMatch, signal);
+        this.forgetKey(key);
         throw preconditionFailed(key, "it was deleted");
       }
       return result;
@@ -978,62 +1360,56 @@ var DriveStoreImpl = class {
     const file = await this.currentFile(key, signal, false);
     if (file) {
       const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
-      if (updated) return { etag: etagOf(updated.id, updated.version) };
-      this.fileIds.delete(key);
+      if (updated) {
+        this.wrote(key, updated.id);
+        return { etag: etagOf(updated.id, updated.version) };
+      }
+      this.forgetKey(key);
     }
     const created = await this.createFile(key, body, mediaType, signal);
     return { etag: etagOf(created.id, created.version) };
   }
-  /** 'gone' when the file id no longer exists. */
-  async conditionalUpdate(key, fileId, body, mediaType, expected, signal) {
-    const id = encodeURIComponent(fileId);
-    for (let round = 0; round < 3; round++) {
-      const head = await this.http.send({
-        method: "GET",
-        url: `${this.api}/drive/v2/files/${id}?fields=etag%2Cversion`,
-        accept: [404],
-        signal,
-        context: `checking ${key} before saving`
-      });
-      if (head.status === 404) {
-        await head.body?.cancel();
-        return "gone";
-      }
-      const current = await head.json();
-      if (etagOf(fileId, current.version) !== expected) throw preconditionFailed(key, "another device saved it first");
-      const fields = "fields=etag%2Cversion%2CmodifiedDate";
-      const res = body.length <= this.multipartLimit ? await this.http.send({
-        method: "PUT",
-        url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=media&${fields}`,
-        headers: { "If-Match": current.etag, "Content-Type": mediaType },
-        body,
-        accept: [404, 412],
-        signal,
-        context: `saving ${key}`
-      }) : await resumableUpload(this.http, {
-        method: "PUT",
-        url: `${this.upload}/upload/drive/v2/files/${id}?uploadType=resumable&${fields}`,
-        metadata: { mimeType: mediaType },
-        mediaType,
-        body,
-        headers: { "If-Match": current.etag },
-        accept: [404, 412],
-        signal,
-        context: `saving ${key}`,
-        chunkSize: this.chunkSize
-      });
-      if (res.status === 412) {
-        await res.body?.cancel();
-        continue;
-      }
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return "gone";
-      }
-      const saved = await res.json();
-      return { etag: etagOf(fileId, saved.version) };
+  /**
+   * Drive answers v2 with 404 for a file v3 has: the v2 API is gone (retired, or blocked). Compare-and-swap
+   * cannot be had any more; turning it off (so the sync journals its commits, as on other stores without
+   * preconditions) beats failing every index write from now on.
+   */
+  v2Unavailable(key, body, mediaType, expected, signal) {
+    this.capabilities.conditionalPut = false;
+    this.log("Google Drive no longer answers its v2 API, which compare-and-swap relies on: index writes are now checked by version instead.");
+    return this.checkedWrite(key, body, mediaType, expected, signal);
+  }
+  /** The fallback for If-Match: compare the version right before a plain write (not atomic; see the class comment). */
+  async checkedWrite(key, body, mediaType, expected, signal) {
+    const file = await this.currentFile(key, signal);
+    if (!file) throw preconditionFailed(key, "it no longer exists");
+    if (etagOf(file.id, file.version) !== expected) throw preconditionFailed(key, "another device saved it first");
+    const updated = await this.updateContent(file.id, body, mediaType, signal, `saving ${key}`);
+    if (!updated) {
+      this.forgetKey(key);
+      throw preconditionFailed(key, "it was deleted");
     }
-    throw preconditionFailed(key, "it kept changing while we saved");
+    this.wrote(key, updated.id);
+    return { etag: etagOf(updated.id, updated.version) };
+  }
+  /**
+   * Whether Drive itself refuses a v2 update whose If-Match is stale (the store's own version check cannot
+   * tell: it refuses a stale etag before Drive sees it). Writes the same bytes back under a made-up etag:
+   * a 412 means honoured. For the setup check, on its own test file.
+   */
+  async checkPreconditions(key, signal) {
+    const file = await this.currentFile(key, signal);
+    if (!file) return false;
+    const got = await this.get(key, { signal });
+    if (got.kind !== "found") return false;
+    return v2RefusesStaleIfMatch(this.http, this.upload, file.id, got.body, file.mimeType, signal);
+  }
+  /** v2 compare-and-swap (drive-v2.ts); 'gone' when the file no longer exists or is in the trash. */
+  async conditionalUpdate(key, fileId, body, mediaType, expected, signal) {
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize };
+    const result = await v2ConditionalUpdate(this.http, { api: this.api, upload: this.upload }, limits, { key, fileId, body, mediaType, expected, signal });
+    if (result !== "gone") this.wrote(key, fileId);
+    return result;
   }
   /**
    * Drive cannot create "only if absent" atomically. We look, create, then look again: when two
@@ -1041,13 +1417,13 @@ var DriveStoreImpl = class {
    * precondition-failed, so both end up agreeing on one file.
    */
   async createIfAbsent(key, body, mediaType, signal) {
-    const before = await this.findFiles(key, signal);
-    if (before.files.length > 0) throw preconditionFailed(key, "it already exists");
+    if (await this.currentFile(key, signal)) throw preconditionFailed(key, "it already exists");
     const created = await this.createFile(key, body, mediaType, signal);
     const after = await this.findFiles(key, signal, false);
     const winner = pickFirstCreated(after.files.some((f) => f.id === created.id) ? after.files : [...after.files, created]);
     if (winner && winner.id !== created.id) {
       await this.deleteById(created.id, signal, `withdrawing a duplicate ${key}`);
+      this.recentWrites.delete(key);
       this.fileIds.set(key, winner.id);
       throw preconditionFailed(key, "another device created it at the same moment");
     }
@@ -1057,32 +1433,35 @@ var DriveStoreImpl = class {
     const { folders, name } = splitKey(key);
     for (let round = 0; ; round++) {
       const parent = await this.ensureFolder(folders, signal);
-      const metadata = { name, mimeType: mediaType, parents: [parent.id] };
+      const metadata = { name, mimeType: mediaType, parents: [parent.primary] };
       const url = `${this.upload}/upload/drive/v3/files?fields=${encodeURIComponent(FILE_FIELDS)}`;
-      const res = await this.sendUpload("POST", url, metadata, body, mediaType, signal, `saving ${key}`);
-      if (res.status === 404 && round === 0) {
-        await res.body?.cancel();
-        this.forgetFolders(folders);
-        const existing = pickNewest((await this.findFiles(key, signal, false)).files);
-        if (existing) {
-          const updated = await this.updateContent(existing.id, body, mediaType, signal, `saving ${key}`);
-          if (updated) {
-            this.fileIds.set(key, updated.id);
-            return updated;
-          }
+      const res = await this.sendUpload("POST", url, metadata, body, mediaType, signal, `saving ${key}`, [this.createPacer]);
+      let file;
+      if (res.status !== 404) {
+        file = await res.json();
+        if (!file.trashed) {
+          this.wrote(key, file.id);
+          return file;
         }
-        continue;
-      }
-      if (res.status === 404) {
+        await this.deleteById(file.id, signal, `withdrawing ${key} from a trashed folder`);
+      } else {
         await res.body?.cancel();
-        throw new CloudSyncError("not-found", `Could not save ${key}: its folder on Google Drive keeps disappearing. Try again.`);
       }
-      const file = await res.json();
-      this.fileIds.set(key, file.id);
-      return file;
+      if (round > 0) {
+        throw new CloudSyncError("not-found", `Could not save ${key}: its folder on Google Drive keeps disappearing or going to the trash. Try again.`);
+      }
+      this.folders.forget(folders);
+      const existing = pickNewest((await this.findFiles(key, signal, false)).files);
+      if (existing) {
+        const updated = await this.updateContent(existing.id, body, mediaType, signal, `saving ${key}`);
+        if (updated) {
+          this.wrote(key, updated.id);
+          return updated;
+        }
+      }
     }
   }
-  /** Replaces a file's bytes; undefined when the file no longer exists. */
+  /** Replaces a file's bytes; undefined when the file no longer exists or lives in the trash. */
   async updateContent(id, body, mediaType, signal, context) {
     const url = `${this.upload}/upload/drive/v3/files/${encodeURIComponent(id)}?fields=${encodeURIComponent(FILE_FIELDS)}`;
     const res = await this.sendUpload("PATCH", url, { mimeType: mediaType }, body, mediaType, signal, context);
@@ -1090,83 +1469,51 @@ var DriveStoreImpl = class {
       await res.body?.cancel();
       return void 0;
     }
-    return await res.json();
+    const file = await res.json();
+    return file.trashed ? void 0 : file;
   }
-  /** Multipart for small bodies, resumable for large ones. `url` has a query already. */
-  sendUpload(method, url, metadata, body, mediaType, signal, context) {
-    if (body.length > this.multipartLimit) {
-      return resumableUpload(this.http, {
-        method,
-        url: `${url}&uploadType=resumable`,
-        metadata,
-        mediaType,
-        body,
-        accept: [404],
-        signal,
-        context,
-        chunkSize: this.chunkSize
-      });
-    }
-    let boundary = randomBoundary(this.random);
-    for (let n = 0; containsBytes(body, new TextEncoder().encode(boundary)); n++) boundary = `${randomBoundary(this.random)}${n}`;
-    const multipart = buildMultipartRelated(metadata, body, mediaType, boundary);
-    return this.http.send({
-      method,
-      url: `${url}&uploadType=multipart`,
-      headers: { "Content-Type": multipart.contentType },
-      body: multipart.body,
-      accept: [404],
-      signal,
-      context
-    });
+  /** Multipart for small bodies, resumable for large ones (drive-upload.ts). `url` has a query already. */
+  sendUpload(method, url, metadata, body, mediaType, signal, context, pace) {
+    const limits = { multipartLimit: this.multipartLimit, chunkSize: this.chunkSize, random: this.random };
+    return sendUpload(this.http, { method, url, metadata, body, mediaType, signal, context, pace }, limits);
   }
   // ---------------------------------------------------------------- list
   async *list(prefix, options = {}) {
     const { signal } = options;
     const { folders, namePrefix } = splitPrefix(prefix);
-    const start = await this.resolveFolder(folders, false, signal);
-    if (!start) return;
-    const page = [];
+    let start = await this.folders.resolve(folders, false, signal);
     const basePath = folders.length > 0 ? `${folders.join("/")}/` : "";
-    for await (const entry of this.walk(start.id, basePath, namePrefix, signal)) {
-      page.push(entry);
-      if (page.length >= this.listPageSize) yield page.splice(0, page.length);
+    let entries = [];
+    if (start) entries = await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal);
+    if (start && entries.length === 0 && start.fromCache && !await this.allFoldersLive(start.all, signal)) {
+      this.folders.forget(folders);
+      start = await this.folders.resolve(folders, false, signal);
+      entries = start ? await walkFolders(this.walkDeps, start.all, basePath, namePrefix, signal) : [];
     }
-    if (page.length > 0) yield page;
+    entries = await this.addRecentWrites(entries, prefix, signal);
+    entries.sort((a, b) => compareBytes(a.key, b.key));
+    for (let i = 0; i < entries.length; i += this.listPageSize) yield entries.slice(i, i + this.listPageSize);
   }
   /**
-   * Every file under a folder, recursively (the original listed direct children only, which
-   * broke restore on Drive: W19, §5.6), in the byte order of the full keys, like S3. A folder's
-   * keys all start with "name/", so visiting children sorted by that string keeps global order.
-   * Duplicate names: the newest file / folder stands for the name.
+   * Drive's search lags behind its writes: a file this store wrote moments ago may be missing from the
+   * listing. Each such file under the prefix is checked by id (files.get sees it at once) and listed when it
+   * is still there and not trashed; otherwise it is forgotten.
    */
-  async *walk(folderId, path, namePrefix, signal) {
-    const children = [];
-    for await (const batch of this.query(buildQuery({ parentId: folderId }), signal, `listing ${path || "the sync folder"}`)) {
-      for (const f of batch) if (f.name.startsWith(namePrefix)) children.push(f);
-    }
-    const byName = /* @__PURE__ */ new Map();
-    for (const f of children) {
-      const sortKey = f.mimeType === FOLDER_MIME ? `${f.name}/` : f.name;
-      const list = byName.get(sortKey) ?? [];
-      list.push(f);
-      byName.set(sortKey, list);
-    }
-    const names = [...byName.keys()].sort(compareBytes);
-    for (const sortKey of names) {
-      const chosen = pickNewest(byName.get(sortKey));
-      if (chosen.mimeType === FOLDER_MIME) {
-        this.folderIds.set(`${path}${chosen.name}`, chosen.id);
-        yield* this.walk(chosen.id, `${path}${chosen.name}/`, "", signal);
-      } else {
-        yield {
-          key: `${path}${chosen.name}`,
-          size: Number(chosen.size ?? 0),
-          etag: etagOf(chosen.id, chosen.version),
-          lastModified: chosen.modifiedTime ? Date.parse(chosen.modifiedTime) : void 0
-        };
+  async addRecentWrites(entries, prefix, signal) {
+    const listed = new Set(entries.map((e) => e.key));
+    const now = this.now();
+    const extra = [];
+    for (const [key, w] of [...this.recentWrites]) {
+      if (now - w.at > this.lagToleranceMs) {
+        this.recentWrites.delete(key);
+        continue;
       }
+      if (!key.startsWith(prefix) || listed.has(key)) continue;
+      const file = await this.currentFile(key, signal, false);
+      if (!file) continue;
+      extra.push(listEntryOf(key, file));
     }
+    return extra.length ? [...entries, ...extra] : entries;
   }
   // ---------------------------------------------------------------- copy
   async copy(from, to, options = {}) {
@@ -1180,33 +1527,46 @@ var DriveStoreImpl = class {
     }
     const { folders, name } = splitKey(to);
     for (let round = 0; ; round++) {
-      const existing = await this.findFiles(to, signal, false);
+      const existing = await this.filesOf(to, signal);
       const parent = await this.ensureFolder(folders, signal);
       const res = await this.http.send({
         method: "POST",
         url: `${this.api}/drive/v3/files/${encodeURIComponent(source2.id)}/copy?fields=${encodeURIComponent(FILE_FIELDS)}`,
         headers: { "Content-Type": "application/json; charset=UTF-8" },
-        body: JSON.stringify({ name, parents: [parent.id] }),
+        body: JSON.stringify({ name, parents: [parent.primary] }),
         accept: [404],
+        pace: [this.copyPacer, this.createPacer],
         signal,
         context: `copying ${from} to ${to}`
       });
-      if (res.status === 404) {
-        await res.body?.cancel();
+      let copied;
+      if (res.status === 404) await res.body?.cancel();
+      else copied = await res.json();
+      if (copied?.trashed) await this.deleteById(copied.id, signal, `withdrawing ${to} from a trashed folder`);
+      if (!copied || copied.trashed) {
         if (round === 0) {
-          this.forgetFolders(folders);
-          this.fileIds.delete(from);
+          this.folders.forget(folders);
+          this.forgetKey(from);
           continue;
         }
         throw new CloudSyncError("not-found", `Could not copy ${from} to ${to} on Google Drive: the file or the target folder disappeared. Try again.`);
       }
-      const copied = await res.json();
-      this.fileIds.set(to, copied.id);
-      for (const old of existing.files) {
-        if (old.id !== copied.id) await this.deleteById(old.id, signal, `replacing ${to}`);
+      this.wrote(to, copied.id);
+      for (const old of existing) {
+        if (old !== copied.id) await this.deleteById(old, signal, `replacing ${to}`);
       }
       return;
     }
+  }
+  /** Ids of every file at a key: what a search finds, plus the one we know (a search may not show it yet). */
+  async filesOf(key, signal) {
+    const ids = new Set((await this.findFiles(key, signal, false)).files.map((f) => f.id));
+    const known = this.fileIds.get(key);
+    if (known && !ids.has(known)) {
+      const file = await this.currentFile(key, signal, false);
+      if (file) ids.add(file.id);
+    }
+    return [...ids];
   }
   // ---------------------------------------------------------------- delete
   async deleteMany(keys, options = {}) {
@@ -1214,15 +1574,16 @@ var DriveStoreImpl = class {
     await mapPool([...new Set(keys)], this.concurrency, (key) => this.deleteKey(key, signal));
   }
   async deleteKey(key, signal) {
-    let files;
+    let ids;
     try {
-      files = (await this.findFiles(key, signal)).files;
+      ids = await this.filesOf(key, signal);
+      if (ids.length === 0) ids = (await this.findFiles(key, signal)).files.map((f) => f.id);
     } catch (e) {
       if (e instanceof CloudSyncError && e.details.key === key && e.code === "provider-error") return;
       throw e;
     }
-    for (const f of files) await this.deleteById(f.id, signal, `deleting ${key}`);
-    this.fileIds.delete(key);
+    for (const id of ids) await this.deleteById(id, signal, `deleting ${key}`);
+    this.forgetKey(key);
   }
   async deleteById(id, signal, context) {
     const res = await this.http.send({
@@ -1236,148 +1597,51 @@ var DriveStoreImpl = class {
   }
   // ---------------------------------------------------------------- names → ids
   /**
-   * All non-folder files named like the key's last segment in its folder (fresh, not cached).
-   * `verify`: when nothing is found under a folder id we only remembered, check (1 request) that
-   * the folder still exists; if it was deleted (and perhaps recreated by another device), walk the
-   * path again. Reads and deletes verify, so "absent" is true; plain writes do not need to, since
-   * Drive answers 404 when creating into a deleted folder.
+   * All non-folder files named like the key's last segment in its folder and the folder's duplicates
+   * (fresh, not cached). `verify`: when nothing is found under folder ids we only remembered, check
+   * that they still exist and are not trashed; if one was deleted or trashed (and perhaps recreated by
+   * another device), walk the path again. Reads and deletes verify, so "absent" is true; plain writes
+   * do not need to, since Drive's answer to a create says when the folder is gone or trashed.
    */
   async findFiles(key, signal, verify = true) {
     const { folders, name } = splitKey(key);
     for (let round = 0; ; round++) {
-      const parent = await this.resolveFolder(folders, false, signal);
+      const parent = await this.folders.resolve(folders, false, signal);
       if (!parent) return { files: [] };
       const files = [];
-      for await (const batch of this.query(buildQuery({ name, parentId: parent.id }), signal, `looking for ${key}`)) {
-        for (const f of batch) if (f.mimeType !== FOLDER_MIME) files.push(f);
+      for (const id of parent.all) {
+        for (const f of await listFiles(this.http, this.api, buildQuery({ name, parentId: id }), signal, `looking for ${key}`)) {
+          if (f.mimeType !== FOLDER_MIME) files.push(f);
+        }
       }
-      if (verify && files.length === 0 && parent.fromCache && round === 0 && !await this.folderExists(parent.id, signal)) {
-        this.forgetFolders(folders);
+      if (verify && files.length === 0 && parent.fromCache && round === 0 && !await this.allFoldersLive(parent.all, signal)) {
+        this.folders.forget(folders);
         continue;
       }
       return { files };
     }
   }
-  async folderExists(id, signal) {
-    const res = await this.http.send({
-      method: "GET",
-      url: `${this.api}/drive/v3/files/${encodeURIComponent(id)}?fields=id%2Ctrashed`,
-      accept: [404],
-      signal,
-      context: "checking a folder"
-    });
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return false;
-    }
-    return !(await res.json()).trashed;
-  }
-  /** The id of the folder at `folders` under the root folder; creates missing levels when asked. */
-  async resolveFolder(folders, create, signal) {
-    let fromCache = true;
-    let parentId;
-    for (let depth = 0; depth <= folders.length; depth++) {
-      const path = folders.slice(0, depth).join("/");
-      const cached = this.folderIds.get(path);
-      if (cached) {
-        parentId = cached;
-        continue;
+  async allFoldersLive(ids, signal) {
+    for (const id of ids) {
+      const res = await this.http.send({
+        method: "GET",
+        url: `${this.api}/drive/v3/files/${encodeURIComponent(id)}?fields=id%2Ctrashed`,
+        accept: [404],
+        signal,
+        context: "checking a folder"
+      });
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return false;
       }
-      fromCache = false;
-      const name = depth === 0 ? this.rootName : folders[depth - 1];
-      const found = await this.findFolder(name, depth === 0 ? void 0 : parentId, signal);
-      if (found) {
-        this.folderIds.set(path, found);
-        parentId = found;
-        continue;
-      }
-      if (!create) return void 0;
-      parentId = await this.createFolderOnce(path, name, depth === 0 ? void 0 : parentId, signal);
+      if ((await res.json()).trashed) return false;
     }
-    return { id: parentId, fromCache };
+    return true;
   }
   async ensureFolder(folders, signal) {
-    return await this.resolveFolder(folders, true, signal);
-  }
-  async findFolder(name, parentId, signal) {
-    const found = [];
-    for await (const batch of this.query(buildQuery({ name, parentId, foldersOnly: true }), signal, `looking for folder ${name}`)) {
-      found.push(...batch);
-    }
-    return pickNewest(found)?.id;
-  }
-  createFolderOnce(path, name, parentId, signal) {
-    const pending = this.folderCreations.get(path);
-    if (pending) return pending;
-    const creation = (async () => {
-      const done = this.folderIds.get(path);
-      if (done) return done;
-      const metadata = { name, mimeType: FOLDER_MIME };
-      if (parentId) metadata.parents = [parentId];
-      const folder = await this.http.json({
-        method: "POST",
-        url: `${this.api}/drive/v3/files?fields=id`,
-        headers: { "Content-Type": "application/json; charset=UTF-8" },
-        body: JSON.stringify(metadata),
-        signal,
-        context: `creating folder ${path || name}`
-      });
-      return folder.id;
-    })();
-    this.folderCreations.set(path, creation);
-    return creation.then((id) => {
-      this.folderIds.set(path, id);
-      return id;
-    }).finally(() => this.folderCreations.delete(path));
-  }
-  /** Forgets the cached ids of a folder path and everything below it. */
-  forgetFolders(folders) {
-    const path = folders.join("/");
-    for (const p of [...this.folderIds.keys()]) {
-      if (p === "" || p === path || path.startsWith(`${p}/`) || p.startsWith(`${path}/`)) this.folderIds.delete(p);
-    }
-  }
-  /** files.list, one page per yield, following nextPageToken. */
-  async *query(q, signal, context) {
-    let pageToken;
-    do {
-      const params = new URLSearchParams({
-        q,
-        fields: `nextPageToken,files(${FILE_FIELDS})`,
-        spaces: "drive",
-        pageSize: "1000"
-      });
-      if (pageToken) params.set("pageToken", pageToken);
-      const page = await this.http.json({
-        method: "GET",
-        url: `${this.api}/drive/v3/files?${params.toString()}`,
-        signal,
-        context
-      });
-      yield page.files ?? [];
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    return await this.folders.resolve(folders, true, signal);
   }
 };
-function etagOf(id, version) {
-  return `${id}:${version ?? 0}`;
-}
-function preconditionFailed(key, why) {
-  return new CloudSyncError("precondition-failed", `${key} was not saved to Google Drive because ${why}. Sync will re-read it and try again.`, {
-    details: { key }
-  });
-}
-function compareBytes(a, b) {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (; ; ) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
-    const d = ca.value.codePointAt(0) - cb.value.codePointAt(0);
-    if (d !== 0) return d;
-  }
-}
 
 // src/providers/s3/s3-store.ts
 import {
@@ -1456,6 +1720,25 @@ function normalizeEtag(raw) {
   if (t.startsWith("W/")) return t;
   if (t.startsWith('"') && t.endsWith('"') && t.length >= 2) return t;
   return `"${t}"`;
+}
+
+// src/providers/s3/content-md5.ts
+function contentMd5Middleware(md5, base64) {
+  return (next) => async (args) => {
+    const request = args.request;
+    const body = request.body;
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      const hash = new md5();
+      hash.update(typeof body === "string" ? new TextEncoder().encode(body) : body);
+      const digest = await hash.digest();
+      for (const h of Object.keys(request.headers)) {
+        const l = h.toLowerCase();
+        if (l.startsWith("x-amz-checksum-") || l === "x-amz-sdk-checksum-algorithm" || l === "content-md5") delete request.headers[h];
+      }
+      request.headers["content-md5"] = base64(digest);
+    }
+    return next(args);
+  };
 }
 
 // src/providers/s3/s3-errors.ts
@@ -1568,7 +1851,9 @@ function mapS3Error(e, ctx) {
     if (ctx.crossOrigin) {
       return make(
         "cors-or-network",
-        `The browser could not reach ${where(ctx)}. Most often the bucket's CORS settings do not allow this page's address; otherwise the network is down or the endpoint is wrong. Add the CORS configuration shown for your provider to the bucket, then try again.`,
+        // A bucket that does not exist has no CORS rule either, so the browser hides its "NoSuchBucket" the
+        // same way: the name is said, as the first thing to check.
+        `The browser could not reach ${where(ctx)}. Either there is no bucket named "${ctx.bucket}" there (check the bucket name, region and endpoint), or the bucket's CORS settings do not allow this page's address (add the CORS configuration shown for your provider); otherwise the network is down.`,
         e,
         ctx,
         { showCors: true }
@@ -1622,31 +1907,26 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 
 // src/providers/s3/presign-template.ts
 var TEMPLATE_SENTINEL = "cloudsync-presign-template";
-function templateFrom(sampleUrl) {
+function templateFrom(r, signing) {
+  if (!r.path.endsWith(`/${TEMPLATE_SENTINEL}`)) return void 0;
+  if (r.query && Object.keys(r.query).length > 0) return void 0;
+  const protocol = r.protocol.endsWith(":") ? r.protocol : `${r.protocol}:`;
   let url;
   try {
-    url = new URL(sampleUrl);
+    url = new URL(`${protocol}//${r.hostname}${r.port ? `:${r.port}` : ""}${r.path}`);
   } catch {
     return void 0;
   }
-  if (!url.pathname.endsWith(`/${TEMPLATE_SENTINEL}`)) return void 0;
-  const q = url.searchParams;
-  const [accessKeyId, , region, service, terminator] = (q.get("X-Amz-Credential") ?? "").split("/");
-  if (q.get("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256" || q.get("X-Amz-SignedHeaders") !== "host" || terminator !== "aws4_request") return void 0;
-  const known = /* @__PURE__ */ new Set(["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"]);
-  const payloadParam = [...q.keys()].find((k) => k.toLowerCase() === "x-amz-content-sha256");
-  if ([...q.keys()].some((k) => !known.has(k) && k !== payloadParam)) return void 0;
-  const basePath = url.pathname.slice(0, -TEMPLATE_SENTINEL.length);
+  const basePath = r.path.slice(0, -TEMPLATE_SENTINEL.length);
   return {
     base: `${url.origin}${basePath}`,
     basePath,
     host: url.host,
-    region,
-    service,
-    accessKeyId,
-    expiresIn: q.get("X-Amz-Expires") ?? "900",
-    sessionToken: q.get("X-Amz-Security-Token") ?? void 0,
-    payloadParam
+    region: signing.region,
+    service: "s3",
+    accessKeyId: signing.accessKeyId,
+    expiresIn: "900",
+    ...signing.sessionToken ? { sessionToken: signing.sessionToken } : {}
   };
 }
 var enc = new TextEncoder();
@@ -1675,7 +1955,6 @@ var TemplateSigner = class {
       ["X-Amz-SignedHeaders", "host"]
     ];
     if (t.sessionToken !== void 0) params.push(["X-Amz-Security-Token", t.sessionToken]);
-    if (t.payloadParam !== void 0) params.push([t.payloadParam, "UNSIGNED-PAYLOAD"]);
     const query = params.map(([k, v]) => [rfc3986(k), rfc3986(v)]).sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0).map(([k, v]) => `${k}=${v}`).join("&");
     const path = wireKeyPath(key);
     const canonical = `GET
@@ -1712,60 +1991,58 @@ ${digest}`;
 };
 
 // src/providers/s3/presigned-get.ts
-var EXPIRES_IN_S = 900;
-function urlOf(r) {
-  const query = Object.entries(r.query).flatMap(([k, v]) => v === null || v === void 0 ? [rfc3986(k)] : (Array.isArray(v) ? v : [v]).map((x) => `${rfc3986(k)}=${rfc3986(x)}`)).join("&");
-  const protocol = r.protocol.endsWith(":") ? r.protocol : `${r.protocol}:`;
-  return `${protocol}//${r.hostname}${r.port ? `:${r.port}` : ""}${r.path}${query ? `?${query}` : ""}`;
-}
 var PresignedGets = class {
-  /** `secretAccessKey`: for signing from the template (presign-template.ts); without it every URL is the SDK's. */
-  constructor(client, bucket, secretAccessKey) {
+  constructor(client, bucket, credentials) {
     this.client = client;
     this.bucket = bucket;
-    this.secretAccessKey = secretAccessKey;
+    this.credentials = credentials;
   }
   /** Starts building the template signer (see url); nothing is sent. */
   prepare() {
     this.signer ??= this.templateSigner();
   }
-  /** A presigned GET URL for the object (no request is sent). */
+  /** A presigned GET URL for the object (no request is sent); undefined when none can be made here. */
   async url(key) {
     const signer = await (this.signer ??= this.templateSigner());
-    if (!signer) return this.sdkUrl(key);
-    const offset = this.client.config.systemClockOffset ?? 0;
-    return signer.url(key, new Date(Date.now() + offset));
+    return signer?.url(key, new Date(Date.now() + (this.client.config.systemClockOffset ?? 0)));
   }
-  /** The SDK presigns the sentinel key once; its URL is the template for every other key of the bucket. */
+  /** The SDK builds the request for the sentinel key; its address is the template for every key of the bucket. */
   async templateSigner() {
-    if (!this.secretAccessKey) return void 0;
     try {
-      const template = templateFrom(await this.sdkUrl(TEMPLATE_SENTINEL));
-      return template ? new TemplateSigner(template, this.secretAccessKey) : void 0;
+      const command = new GetObjectCommand({ Bucket: this.bucket, Key: TEMPLATE_SENTINEL });
+      let built;
+      const capture = () => async (args) => {
+        built = args.request;
+        return { output: { $metadata: {} }, response: {} };
+      };
+      command.middlewareStack.add(capture, { step: "build", priority: "low", name: "cloudsyncPresignTemplate" });
+      await this.client.send(command);
+      if (!built) return void 0;
+      const region = await this.client.config.region();
+      const template = templateFrom(built, { region, accessKeyId: this.credentials.accessKeyId, sessionToken: this.credentials.sessionToken });
+      return template ? new TemplateSigner(template, this.credentials.secretAccessKey) : void 0;
     } catch {
       return void 0;
     }
   }
-  /** A presigned GET URL made by the SDK itself. */
-  async sdkUrl(key) {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
-    const handler = command.resolveMiddleware(this.presignStack(), this.client.config, {});
-    const { output } = await handler({ input: command.input });
-    return output.presignedUrl;
-  }
   /**
-   * Reads the object through a presigned URL. Otherwise: 'answered' (a status other than 200: missing,
-   * refused, throttled…) or 'unreachable' (network or CORS failure, timeout, no exposed ETag); either way, ask
+   * Reads the object through a presigned URL. Otherwise: 'missing' (404 NoSuchKey), 'answered' (another status
+   * than 200: refused, throttled…) or 'unreachable' (network or CORS failure, timeout, no exposed ETag); either way, ask
    * the signed way. An abort from `signal` is thrown as is.
    */
   async read(key, signal, timeoutMs) {
     const url = await this.url(key);
+    if (url === void 0) return "unreachable";
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : void 0;
     try {
       const res = await fetch(url, { cache: "no-store", credentials: "omit", signal: controller.signal });
+      if (res.status === 404) {
+        const text = await res.text().catch(() => "");
+        return /<Code>NoSuchKey<\/Code>/.test(text) ? "missing" : "answered";
+      }
       if (res.status !== 200) {
         await res.body?.cancel().catch(() => void 0);
         return "answered";
@@ -1787,34 +2064,6 @@ var PresignedGets = class {
       signal?.removeEventListener("abort", onAbort);
     }
   }
-  /** The client's middleware with a last step that presigns the built request and returns its URL. */
-  presignStack() {
-    if (this.stack) return this.stack;
-    const config = this.client.config;
-    const stack = this.client.middlewareStack.clone();
-    stack.addRelativeTo(
-      ((_next, context) => async (args) => {
-        const request = args.request;
-        for (const h of Object.keys(request.headers)) if (h.toLowerCase() !== "host") delete request.headers[h];
-        request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
-        const smithy = context.__smithy_context;
-        const props = smithy?.selectedHttpAuthScheme?.httpAuthOption?.signingProperties ?? {};
-        const endpoint = context.endpointV2;
-        const signer = await config.signer(endpoint?.properties?.authSchemes?.[0]);
-        const presigned = await signer.presign(request, {
-          expiresIn: EXPIRES_IN_S,
-          // The SDK learns the server's clock from a skewed answer; presigned URLs follow that correction too.
-          signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
-          signingRegion: props.signingRegion,
-          signingService: props.signingName
-        });
-        return { response: {}, output: { $metadata: {}, presignedUrl: urlOf(presigned) } };
-      }),
-      { name: "cloudsyncPresignGet", relation: "before", toMiddleware: "awsAuthMiddleware", override: true }
-    );
-    this.stack = stack;
-    return stack;
-  }
 };
 
 // src/providers/s3/s3-store.ts
@@ -1823,7 +2072,7 @@ var DELETE_BATCH = 1e3;
 var S3Store = class {
   constructor(settings) {
     this.kind = "s3";
-    /** Set once a provider answers NotImplemented to DeleteObjects (GCS XML): delete one by one after that. */
+    /** Set once a provider refuses DeleteObjects (GCS XML, older MinIO): delete one by one after that. */
     this.singleDeletes = false;
     /** HEAD answers showed no ETag: conditional reads go as a GET with If-None-Match instead. */
     this.headHidesEtag = false;
@@ -1856,7 +2105,11 @@ var S3Store = class {
       ...settings.capabilities
     };
     this.crossOrigin = isCrossOrigin(endpoint ?? awsOrigin(settings), settings.pageOrigin);
-    if ((settings.getMode ?? (this.crossOrigin ? "presigned" : "signed")) === "presigned") this.presigned = new PresignedGets(this.client, settings.bucket, settings.secretAccessKey);
+    if ((settings.getMode ?? (this.crossOrigin ? "presigned" : "signed")) === "presigned") this.presigned = new PresignedGets(this.client, settings.bucket, {
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+      ...settings.sessionToken ? { sessionToken: settings.sessionToken } : {}
+    });
   }
   prepare() {
     this.presigned?.prepare();
@@ -1873,6 +2126,10 @@ var S3Store = class {
         return this.get(key, options);
       }
       if (current === void 0) return this.get(key, { signal });
+      if (current === REFUSED) {
+        const got = await this.get(key, { signal });
+        return got.kind === "found" && got.etag === normalizeEtag(options.ifNoneMatch) ? { kind: "not-modified", etag: got.etag } : got;
+      }
       if (current === normalizeEtag(options.ifNoneMatch)) return { kind: "not-modified", etag: current };
       return this.get(key, { signal });
     }
@@ -1882,6 +2139,7 @@ var S3Store = class {
         throw mapS3Error(e, this.ctx("get", key));
       });
       if (typeof read === "object") return { kind: "found", ...read, etagOfBody: true };
+      if (read === "missing") return { kind: "not-found" };
       presigned = read;
     }
     try {
@@ -1911,13 +2169,17 @@ var S3Store = class {
       throw mapS3Error(e, this.ctx("get", key));
     }
   }
-  /** The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none. */
+  /**
+   * The object's current ETag, undefined when there is no such object, HIDDEN when the answer shows none,
+   * REFUSED for a 403 whose reason a HEAD cannot carry.
+   */
   async headEtag(key, signal) {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }), { abortSignal: signal });
       return normalizeEtag(res.ETag) ?? HIDDEN;
     } catch (e) {
       if (statusOf(e) === 404 && codeOf(e) !== "NoSuchBucket") return void 0;
+      if (statusOf(e) === 403 && !namedRefusal(e)) return REFUSED;
       throw mapS3Error(e, this.ctx("get", key));
     }
   }
@@ -2009,13 +2271,16 @@ var S3Store = class {
         continue;
       }
       try {
-        const res = await this.client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.settings.bucket,
-            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true }
-          }),
-          { abortSignal: signal }
-        );
+        const command = new DeleteObjectsCommand({
+          Bucket: this.settings.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true }
+        });
+        command.middlewareStack.add(contentMd5Middleware(this.client.config.md5, this.client.config.base64Encoder), {
+          step: "build",
+          priority: "low",
+          name: "cloudsyncContentMd5"
+        });
+        const res = await this.client.send(command, { abortSignal: signal });
         const failed = (res.Errors ?? []).filter((x) => x.Code !== "NoSuchKey");
         if (failed.length > 0) {
           const first = failed[0];
@@ -2026,7 +2291,7 @@ var S3Store = class {
         }
       } catch (e) {
         if (e instanceof CloudSyncError) throw e;
-        if (codeOf(e) === "NotImplemented" || statusOf(e) === 501) {
+        if (multiDeleteRefused(e)) {
           this.singleDeletes = true;
           await this.deleteOneByOne(batch, signal);
           continue;
@@ -2127,11 +2392,20 @@ var exactKeyPath = (next) => async (args) => {
   }
   return next(args);
 };
+function multiDeleteRefused(e) {
+  const status = statusOf(e);
+  return codeOf(e) === "NotImplemented" || status === 501 || status === 405 || status === 400;
+}
 function checkKey(key) {
   const problem = unaddressableKey(key);
   if (problem) throw new CloudSyncError("bad-key", problem, { details: { key } });
 }
 var HIDDEN = /* @__PURE__ */ Symbol("etag hidden");
+var REFUSED = /* @__PURE__ */ Symbol("refused");
+function namedRefusal(e) {
+  const code2 = codeOf(e);
+  return code2 !== void 0 && code2 !== "Forbidden" && code2 !== "NotFound";
+}
 function checkSignal(signal, ctx) {
   if (signal?.aborted) throw mapS3Error(Object.assign(new Error("aborted"), { name: "AbortError" }), ctx);
 }
@@ -2534,6 +2808,20 @@ function sortNewestFirst(list) {
   return [...list].sort((a, b) => b.created - a.created || (a.folder < b.folder ? 1 : a.folder > b.folder ? -1 : 0));
 }
 
+// src/providers/listed-get.ts
+function listingIsConsistent(store) {
+  return store.kind === "s3";
+}
+async function listedGet(store, key, options = {}) {
+  if (!listingIsConsistent(store) || options.ifNoneMatch !== void 0) return store.get(key, options);
+  if (!await isListed(store, key, options)) return { kind: "not-found" };
+  return store.get(key, options);
+}
+async function isListed(store, key, options = {}) {
+  for await (const page of store.list(key, options)) return page.some((e) => e.key === key);
+  return false;
+}
+
 // src/backup/manifest-index-store.ts
 var MANIFEST_PATH = new RegExp(`^${BACKUPS_PREFIX}[^/]+/${BACKUP_MANIFEST_NAME.replace(".", "\\.")}$`);
 function isInProgress(m) {
@@ -2558,7 +2846,7 @@ async function scanManifests(store, options = {}) {
   return { index, warnings };
 }
 async function readManifestIndex(store, options = {}) {
-  const res = await store.get(MANIFEST_INDEX_KEY, options);
+  const res = await listedGet(store, MANIFEST_INDEX_KEY, options);
   if (res.kind === "found") {
     try {
       return { index: parseManifestIndex(res.body), etag: res.etag, rebuilt: false, warnings: [] };
