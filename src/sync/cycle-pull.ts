@@ -85,8 +85,10 @@ async function deleteLocal(env: EngineEnv, cycle: Cycle, planned: PlannedCycle):
     try {
       const type = e?.type ?? cycle.baseMap.get(a.key)?.type ?? planned.local.get(a.key)?.type;
       if (!type) throw new Error(`${a.key} is neither in the index nor in this device's sync records.`);
-      const still = await localHash(env, a.key, type);
-      if (still !== planned.local.get(a.key)?.hash) continue;
+      // Edited since it was planned: kept (edit beats delete). A key the plan did not hash (neither the base nor
+      // the index knows it: only a Force Import deletes such a key) has nothing to compare against.
+      const expected = planned.local.get(a.key)?.hash;
+      if (expected !== undefined && (await localHash(env, a.key, type)) !== expected) continue;
       await env.deps.host.delete(a.key, type);
       if (e) cycle.out.basePut.push({ key: a.key, type, kind: 'tombstone', sig: entrySig(e) });
       else cycle.out.baseRemove.push(a.key);
