@@ -12,6 +12,7 @@
 import { backupMetadataKey, emptyMetadata, parseMetadata } from '../cloud';
 import { CloudSyncError, isCloudSyncError } from '../errors';
 import type { CloudStore, RequestOptions } from '../providers/cloud-store';
+import { listedGet } from '../providers/listed-get';
 import { runCopies, type CopyJob } from './copy-objects';
 import { backupCopyJobs, readLiveState, type FolderCopy, type LiveState } from './live-state';
 
@@ -20,7 +21,8 @@ const JSON_PUT = { contentType: 'application/json' };
 /** Today's recorded state when an earlier attempt left one (resumed), else the live state, recorded now. */
 export async function dailyBackupState(store: CloudStore, folder: string, options: RequestOptions): Promise<{ state: LiveState; resumed: boolean }> {
   const key = backupMetadataKey(folder);
-  const earlier = await store.get(key, options);
+  // Usually absent (a fresh day): asked so that absence is no failed request (listed-get.ts).
+  const earlier = await listedGet(store, key, options);
   if (earlier.kind === 'found') {
     try {
       return { state: { metadata: parseMetadata(earlier.body), body: earlier.body, etag: null }, resumed: true };
