@@ -70,7 +70,7 @@ export function createGoogleSignIn(clientId: string, env: { indexedDB: IDBFactor
 export function createProvider(
   config: ResolvedConfig,
   env: { localStorage: Storage; indexedDB: IDBFactory; document: Document },
-  reuse: { googleAuth?: GoogleAuth } = {},
+  reuse: { googleAuth?: GoogleAuth; log?: (message: string) => void } = {},
 ): ProviderHandle | null {
   const scope = scopeOf(config);
   const caps = savedCapabilities(env.localStorage, scope);
@@ -82,6 +82,8 @@ export function createProvider(
       getAccessToken: (interactive) => googleAuth.getAccessToken(interactive),
       invalidateToken: (token) => googleAuth.invalidateToken(token),
       capabilities: caps,
+      // What the store repairs by itself (duplicate folders merged, If-Match no longer honoured) is logged.
+      log: reuse.log,
     });
     return { store, scope, googleAuth, drive: store };
   }

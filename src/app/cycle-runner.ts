@@ -74,7 +74,7 @@ export function reconnectGoogle(ctx: AppContext, s: Session): Promise<void> {
 
 export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promise<Session> {
   const { win } = ctx;
-  const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document }, { googleAuth: ctx.setupAuth });
+  const provider = createProvider(cfg, { localStorage: win.localStorage, indexedDB: win.indexedDB, document: win.document }, { googleAuth: ctx.setupAuth, log: (m) => ctx.log.info(m) });
   if (!provider) throw new CloudSyncError('not-configured', 'Cloud Sync is not configured yet: open Sync to choose a provider.');
   if (provider.drive) {
     ctx.googleRenewal = createGestureRenewal(
