@@ -61,6 +61,7 @@ export function compose(win: Window & typeof globalThis, resolveReady: () => voi
 
   ctx = {
     win,
+    countWatchers: 0,
     env,
     feed,
     logger,

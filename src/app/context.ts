@@ -60,4 +60,9 @@ export interface AppContext {
   setupAuth?: GoogleAuth;
   /** Drive sessions: renews the sign-in on the user's next click or key press while it is needed. */
   googleRenewal?: GestureRenewal;
+  /**
+   * Open views that show the diagnostics counts (the modal). Counting lists the whole store, so a cycle
+   * recounts only while someone is looking; opening the modal counts afresh.
+   */
+  countWatchers: number;
 }

@@ -131,7 +131,7 @@ export async function startSession(ctx: AppContext, cfg: ResolvedConfig): Promis
       ctx.bus.emit('synced', r);
       ctx.resolveReady();
       // An idle cycle changed nothing the counts are made of (and its one request stays its only cost).
-      if (!r.idle) void refreshCounts(ctx, session);
+      if (!r.idle && ctx.countWatchers > 0) void refreshCounts(ctx, session);
       if (trigger !== 'manual' && !provider.drive?.needsReconnect) ctx.dailyBackup(backups).catch(() => {}); // logged; the next cycle retries
       return r;
     } catch (e) {

@@ -30,6 +30,15 @@ export function createUiController(ctx: AppContext, api: CloudSyncApi): UiContro
     async refreshCounts() {
       if (ctx.session) await refreshCounts(ctx, ctx.session);
     },
+    watchCounts() {
+      ctx.countWatchers++;
+      if (ctx.session) void refreshCounts(ctx, ctx.session);
+      let watching = true;
+      return () => {
+        if (watching) ctx.countWatchers--;
+        watching = false;
+      };
+    },
     dismissSetupNotice() {
       try {
         win.localStorage.setItem(LS.setupNoticeDismissed, 'true');

@@ -162,6 +162,11 @@ export interface UiController {
   subscribe(listener: (snapshot: UiSnapshot) => void): () => void;
   /** Counts again now, from what is on this device (the diagnostics section opened). No request. */
   refreshCounts?(): Promise<void>;
+  /**
+   * A view showing the counts opened: counts now, and again after each sync that changed something, until the
+   * returned function is called (counting lists the whole store, so it is not done for nobody).
+   */
+  watchCounts?(): () => void;
   /** The first-time notice was dismissed: it is not shown again on this device. */
   dismissSetupNotice(): void;
   load(): Promise<ModalState>;

@@ -336,7 +336,8 @@ export function openSyncModal(doc: Document, controller: UiController): ModalHan
   diagnostics.section.header.addEventListener('click', () => {
     if (!diagnostics.section.body.hidden) recount();
   });
-  recount();
+  if (controller.watchCounts) cleanups.push(controller.watchCounts());
+  else recount();
 
   (doc.body ?? doc.documentElement).append(overlay);
   openOnly(sections, 'sync-diagnostics');

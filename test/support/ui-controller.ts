@@ -74,6 +74,15 @@ export class FakeController implements UiController {
   async refreshCounts() {
     this.countRequests++;
   }
+  /** Views watching the counts now (the app recounts after a sync only while there are some). */
+  countWatchers = 0;
+  watchCounts() {
+    this.countWatchers++;
+    this.countRequests++;
+    return () => {
+      this.countWatchers--;
+    };
+  }
   dismissSetupNotice() {
     this.noticeDismissals++;
     this.push({ setupNotice: false });

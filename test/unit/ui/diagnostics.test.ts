@@ -71,6 +71,7 @@ describe('diagnostics in the modal', () => {
     const modal = openSyncModal(document, ctl);
     await modal.ready;
     expect(ctl.countRequests).toBe(1);
+    expect(ctl.countWatchers).toBe(1);
     ctl.push({ status: status(), counts: counts({ skipped: [{ key: 'CHAT_x', message: '<b>bad</b> object' }] }) });
     const cell = (label: string) => [...document.querySelectorAll('#sync-diagnostics-body tr')].find((tr) => tr.firstElementChild!.textContent === label)!.lastElementChild!;
     expect(cell('📱 Local Items').textContent).toBe('9');
@@ -92,5 +93,7 @@ describe('diagnostics in the modal', () => {
     document.getElementById('sync-diagnostics-header')!.click();
     expect(ctl.countRequests).toBe(2);
     modal.close();
+    // Closed: nobody looks at the counts, so syncs no longer list the whole store to make them.
+    expect(ctl.countWatchers).toBe(0);
   });
 });
